@@ -1,0 +1,12 @@
+package org.hygie.fhir.config;
+
+import java.util.List;
+
+/** The resource types this server holds. Everything else (providers, search registry, CapabilityStatement) follows from it. */
+public final class ResourceTypes {
+    public static final List<String> ALL = List.of(
+            "Patient", "Practitioner", "PractitionerRole", "Organization", "Location", "HealthcareService",
+            "Schedule", "Slot", "Appointment", "AppointmentResponse", "DocumentReference", "Binary", "List");
+
+    private ResourceTypes() {}
+}

@@ -1,0 +1,361 @@
+package org.hygie.fhir.storage;
+
+import static org.hygie.fhir.error.FhirErrors.badRequest;
+import static org.hygie.fhir.error.FhirErrors.conflict;
+import static org.hygie.fhir.error.FhirErrors.gone;
+import static org.hygie.fhir.error.FhirErrors.notFound;
+import static org.hygie.fhir.error.FhirErrors.preconditionFailed;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.Date;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.function.Function;
+import java.util.regex.Pattern;
+import org.hygie.fhir.crypto.PayloadCodec;
+import org.hygie.fhir.storage.index.IndexEntry;
+import org.hygie.fhir.storage.index.IndexExtractor;
+import org.hygie.fhir.storage.index.SearchParameterRegistry;
+import org.hygie.fhir.storage.search.SearchQuery;
+import org.hl7.fhir.instance.model.api.IBaseResource;
+import org.hl7.fhir.r4.model.IdType;
+import org.hl7.fhir.r4.model.Resource;
+import org.springframework.dao.DuplicateKeyException;
+import org.springframework.dao.OptimisticLockingFailureException;
+import org.springframework.transaction.support.TransactionTemplate;
+
+/**
+ * FHIR REST semantics over the {@link ResourceStore}: server-assigned ids, versions, logical delete,
+ * conditional interactions and referential integrity. Every public method runs in one database
+ * transaction (joining the caller's when there is one, as a transaction Bundle does), so a failure
+ * leaves no trace.
+ */
+public class ResourceService {
+    private static final Pattern ID = Pattern.compile("[A-Za-z0-9\\-.]{1,64}");
+    private static final int CASCADE_DEPTH_LIMIT = 32;
+
+    public record Outcome(IBaseResource resource, ResourceStore.Key key, int version, Instant lastUpdated,
+                          boolean created) {}
+
+    public record Found(List<IBaseResource> resources, Integer total) {}
+
+    /** A history entry: the resource is null for a deletion. */
+    public record HistoryEntry(ResourceStore.Version version, IBaseResource resource) {}
+
+    private final ResourceStore store;
+    private final ResourceCodec codec;
+    private final IndexExtractor extractor;
+    private final SearchParameterRegistry registry;
+    private final ReferenceScanner references;
+    private final ConditionalMatcher matcher;
+    private final TransactionTemplate tx;
+    private final TransactionTemplate readTx;
+    private final Clock clock;
+
+    public ResourceService(ResourceStore store, ResourceCodec codec, IndexExtractor extractor, SearchParameterRegistry registry,
+                           ReferenceScanner references, ConditionalMatcher matcher, TransactionTemplate tx, Clock clock) {
+        this.store = store;
+        this.codec = codec;
+        this.extractor = extractor;
+        this.registry = registry;
+        this.references = references;
+        this.matcher = matcher;
+        this.tx = tx;
+        this.readTx = new TransactionTemplate(tx.getTransactionManager());
+        this.readTx.setReadOnly(true);
+        this.clock = clock;
+    }
+
+    /** Runs {@code work} in one transaction and checks referential integrity of what it wrote before commit. */
+    public <T> T inTransaction(Function<WriteSet, T> work) {
+        return tx.execute(status -> {
+            WriteSet writes = new WriteSet();
+            T result = work.apply(writes);
+            verify(writes);
+            return result;
+        });
+    }
+
+    public Outcome create(IBaseResource resource, String ifNoneExist, String serverBase, WriteSet writes) {
+        String type = supportedType(resource.fhirType());
+        if (ifNoneExist != null) {
+            List<ResourceStore.Key> matches = matcher.matches(type, ifNoneExist, serverBase, "If-None-Exist");
+            if (matches.size() > 1) {
+                throw preconditionFailed("If-None-Exist criteria match more than one " + type, "If-None-Exist");
+            }
+            if (matches.size() == 1) {
+                ResourceStore.Head head = store.head(matches.get(0)).orElseThrow();
+                return new Outcome(readCurrent(matches.get(0)), matches.get(0), head.version(), head.lastUpdated(), false);
+            }
+        }
+        ResourceStore.Key key = new ResourceStore.Key(type, UUID.randomUUID().toString());
+        return write(key, null, resource, "POST", writes);
+    }
+
+    public Outcome update(ResourceStore.Key key, IBaseResource resource, Integer ifMatch, WriteSet writes) {
+        supportedType(key.type());
+        if (!ID.matcher(key.id()).matches()) {
+            throw badRequest("'" + key.id() + "' is not a valid resource id (1-64 of A-Z a-z 0-9 - .)", "id");
+        }
+        if (!key.type().equals(resource.fhirType())) {
+            throw badRequest("Body is a " + resource.fhirType() + " but the URL is for " + key.type(), "resourceType");
+        }
+        String bodyId = resource.getIdElement().getIdPart();
+        if (bodyId == null) {
+            throw badRequest("The resource in an update must carry its id (" + key.id() + ")", resource.fhirType() + ".id");
+        }
+        if (!bodyId.equals(key.id())) {
+            throw badRequest("Resource id '" + bodyId + "' in the body does not match '" + key.id() + "' in the URL",
+                    resource.fhirType() + ".id");
+        }
+        ResourceStore.Head head = store.lockHead(key).orElse(null);
+        if (ifMatch != null && (head == null || head.deleted() || head.version() != ifMatch)) {
+            throw preconditionFailed("If-Match version " + ifMatch + " of " + key + " is not current"
+                    + (head == null ? " (no such resource)" : " (current version is " + head.version() + ")"), "If-Match");
+        }
+        return write(key, head, resource, "PUT", writes);
+    }
+
+    public Outcome conditionalUpdate(String type, String criteria, IBaseResource resource, String serverBase, WriteSet writes) {
+        List<ResourceStore.Key> matches = matcher.matches(type, criteria, serverBase, "url");
+        if (matches.size() > 1) {
+            throw preconditionFailed("Conditional update criteria match more than one " + type, "url");
+        }
+        String bodyId = resource.getIdElement().getIdPart();
+        if (matches.isEmpty()) {
+            if (bodyId == null) {
+                return write(new ResourceStore.Key(supportedType(type), UUID.randomUUID().toString()), null, resource, "PUT", writes);
+            }
+            ResourceStore.Key key = new ResourceStore.Key(type, bodyId);
+            if (store.head(key).filter(h -> !h.deleted()).isPresent()) {
+                throw conflict("No " + type + " matches the criteria, but " + key + " exists already", type + ".id");
+            }
+            return update(key, resource, null, writes);
+        }
+        ResourceStore.Key match = matches.get(0);
+        if (bodyId == null) {
+            resource.setId(match.id());
+        }
+        return update(match, resource, null, writes);
+    }
+
+    /** Logical delete. Deleting a deleted resource changes nothing; deleting one that never existed is a 404. */
+    public Outcome delete(ResourceStore.Key key, boolean cascade, WriteSet writes) {
+        return delete(key, cascade, writes, 0);
+    }
+
+    private Outcome delete(ResourceStore.Key key, boolean cascade, WriteSet writes, int depth) {
+        supportedType(key.type());
+        ResourceStore.Head head = store.lockHead(key).orElseThrow(() -> notFound(key + " is not known"));
+        if (head.deleted()) {
+            return new Outcome(null, key, head.version(), head.lastUpdated(), false);
+        }
+        if (cascade) {
+            if (depth > CASCADE_DEPTH_LIMIT) {
+                throw conflict("Cascading delete from " + key + " goes deeper than " + CASCADE_DEPTH_LIMIT + " levels", null);
+            }
+            writes.cascade = true;
+        }
+        Instant now = nextInstant(head);
+        store.writeVersion(new ResourceStore.NewVersion(head, key.type(), key.id(), head.version() + 1, now, "DELETE", true,
+                "none", null, null, List.of(), Set.of()));
+        writes.deleted.add(key);
+        writes.references.remove(key);
+        if (cascade) {
+            for (ResourceStore.Key referrer : store.liveReferrers(key)) {
+                delete(referrer, true, writes, depth + 1);
+            }
+        }
+        return new Outcome(null, key, head.version() + 1, now, false);
+    }
+
+    /** Conditional delete: no match deletes nothing; several matches are refused (412). */
+    public Outcome conditionalDelete(String type, String criteria, String serverBase, WriteSet writes) {
+        List<ResourceStore.Key> matches = matcher.matches(type, criteria, serverBase, "url");
+        if (matches.size() > 1) {
+            throw preconditionFailed("Conditional delete criteria match more than one " + type, "url");
+        }
+        if (matches.isEmpty()) {
+            return new Outcome(null, null, 0, null, false);
+        }
+        return delete(matches.get(0), false, writes);
+    }
+
+    /** Up to two resources matching conditional criteria (enough to tell none, one and several apart). */
+    public List<ResourceStore.Key> matches(String type, String criteria, String serverBase) {
+        return matcher.matches(supportedType(type), criteria, serverBase, "url");
+    }
+
+    /** Creates a resource under an id chosen beforehand (a transaction assigns ids before writing). */
+    public Outcome createAs(ResourceStore.Key key, IBaseResource resource, WriteSet writes) {
+        if (!key.type().equals(resource.fhirType())) {
+            throw badRequest("Body is a " + resource.fhirType() + " but the request is for " + key.type(), "resourceType");
+        }
+        return write(key, null, resource, "POST", writes);
+    }
+
+    /** The one resource matching conditional criteria: 404 when none does, 412 when several do. */
+    public ResourceStore.Key singleMatch(String type, String criteria, String serverBase) {
+        List<ResourceStore.Key> matches = matcher.matches(supportedType(type), criteria, serverBase, "url");
+        if (matches.isEmpty()) {
+            throw notFound("No " + type + " matches " + criteria);
+        }
+        if (matches.size() > 1) {
+            throw preconditionFailed("Criteria " + criteria + " match more than one " + type, "url");
+        }
+        return matches.get(0);
+    }
+
+    /** Stores a patched copy of the current version; {@code patch} must keep the resource's type and id. */
+    public Outcome patch(ResourceStore.Key key, Integer ifMatch, Function<IBaseResource, IBaseResource> patch, WriteSet writes) {
+        supportedType(key.type());
+        ResourceStore.Head head = store.lockHead(key).orElseThrow(() -> notFound(key + " is not known"));
+        if (head.deleted()) {
+            throw gone(key + " was deleted");
+        }
+        if (ifMatch != null && head.version() != ifMatch) {
+            throw preconditionFailed("If-Match version " + ifMatch + " of " + key + " is not current (current version is "
+                    + head.version() + ")", "If-Match");
+        }
+        IBaseResource current = codec.open(store.readVersion(key, head.version()).orElseThrow());
+        IBaseResource patched = patch.apply(current);
+        if (!patched.fhirType().equals(key.type()) || !key.id().equals(patched.getIdElement().getIdPart())) {
+            throw StorageErrors.patchChangedIdentity(key);
+        }
+        return write(key, head, patched, "PATCH", writes);
+    }
+
+    public IBaseResource read(ResourceStore.Key key) {
+        return readTx.execute(status -> readCurrent(key));
+    }
+
+    private IBaseResource readCurrent(ResourceStore.Key key) {
+        supportedType(key.type());
+        ResourceStore.Head head = store.head(key).orElseThrow(() -> notFound(key + " is not known"));
+        if (head.deleted()) {
+            throw gone(key + " was deleted (version " + head.version() + ")");
+        }
+        return codec.open(store.readVersion(key, head.version()).orElseThrow());
+    }
+
+    public IBaseResource vread(ResourceStore.Key key, int version) {
+        return readTx.execute(status -> readVersion(key, version));
+    }
+
+    private IBaseResource readVersion(ResourceStore.Key key, int version) {
+        supportedType(key.type());
+        ResourceStore.Version stored = store.readVersion(key, version)
+                .orElseThrow(() -> notFound(key + " has no version " + version));
+        if (stored.deleted()) {
+            throw gone("Version " + version + " of " + key + " is a deletion");
+        }
+        return codec.open(stored);
+    }
+
+    public Found search(SearchQuery query) {
+        return readTx.execute(status -> find(query));
+    }
+
+    private Found find(SearchQuery query) {
+        ResourceStore.Page<Long> page = store.search(query);
+        List<IBaseResource> resources = store.readCurrent(page.items()).stream().map(codec::open).toList();
+        return new Found(resources, page.total());
+    }
+
+    public ResourceStore.Page<HistoryEntry> history(ResourceStore.HistoryQuery query) {
+        return readTx.execute(status -> historyPage(query));
+    }
+
+    private ResourceStore.Page<HistoryEntry> historyPage(ResourceStore.HistoryQuery query) {
+        if (query.type() != null) {
+            supportedType(query.type());
+        }
+        if (query.id() != null && store.head(new ResourceStore.Key(query.type(), query.id())).isEmpty()) {
+            throw notFound(query.type() + "/" + query.id() + " is not known");
+        }
+        ResourceStore.Page<ResourceStore.Version> page = store.history(query);
+        List<HistoryEntry> entries = page.items().stream()
+                .map(v -> new HistoryEntry(v, v.deleted() ? null : codec.open(v)))
+                .toList();
+        return new ResourceStore.Page<>(entries, page.total());
+    }
+
+    private Outcome write(ResourceStore.Key key, ResourceStore.Head previous, IBaseResource resource, String method, WriteSet writes) {
+        int version = previous == null ? 1 : previous.version() + 1;
+        Instant now = nextInstant(previous);
+        resource.setId(new IdType(key.type(), key.id(), Integer.toString(version)));
+        ((Resource) resource).getMeta().setVersionId(Integer.toString(version)).setLastUpdated(Date.from(now));
+        List<IndexEntry> entries = extractor.extract(resource);
+        String compartment = IndexExtractor.patientCompartment(resource, entries, registry);
+        Map<ResourceStore.Key, String> held = references.localReferences(resource);
+        Set<ResourceStore.Key> links = new HashSet<>(held.keySet());
+        links.removeIf(k -> k.type().equals("urn"));
+        PayloadCodec.Sealed sealed = codec.seal(resource, key, version, compartment);
+        try {
+            store.writeVersion(new ResourceStore.NewVersion(previous, key.type(), key.id(), version, now, method, false,
+                    sealed.keyId(), sealed.bytes(), compartment, entries, links));
+        } catch (DuplicateKeyException | OptimisticLockingFailureException raced) {
+            throw conflict(key + " was written concurrently by another request; retry", null);
+        }
+        writes.references.put(key, held);
+        writes.deleted.remove(key);
+        boolean created = previous == null || previous.deleted();
+        return new Outcome(resource, key, version, now, created);
+    }
+
+    /** Now, at millisecond precision, strictly after the previous version so history order is total per resource. */
+    private Instant nextInstant(ResourceStore.Head previous) {
+        Instant now = clock.instant().truncatedTo(ChronoUnit.MILLIS);
+        if (previous != null && !now.isAfter(previous.lastUpdated())) {
+            now = previous.lastUpdated().plusMillis(1);
+        }
+        return now;
+    }
+
+    private void verify(WriteSet writes) {
+        List<Map.Entry<ResourceStore.Key, String>> held = new ArrayList<>();
+        writes.references.values().forEach(m -> held.addAll(m.entrySet()));
+        for (Map.Entry<ResourceStore.Key, String> ref : held) {
+            ResourceStore.Key target = ref.getKey();
+            if (target.type().equals("urn")) {
+                throw StorageErrors.danglingReference(target.id(), ref.getValue(), "does not resolve to any entry of the request");
+            }
+            if (!registry.supportsType(target.type())) {
+                throw StorageErrors.danglingReference(target.toString(), ref.getValue(), "names a resource type this server does not hold");
+            }
+        }
+        Set<ResourceStore.Key> missing = store.missing(held.stream().map(Map.Entry::getKey).toList());
+        for (Map.Entry<ResourceStore.Key, String> ref : held) {
+            if (missing.contains(ref.getKey())) {
+                throw StorageErrors.danglingReference(ref.getKey().toString(), ref.getValue(), "points to no existing resource");
+            }
+        }
+        if (!writes.cascade) {
+            for (ResourceStore.Key deleted : writes.deleted) {
+                List<ResourceStore.Key> referrers = store.liveReferrers(deleted);
+                if (!referrers.isEmpty()) {
+                    throw conflict(deleted + " is still referenced by " + describe(referrers)
+                            + "; delete or update those first, or delete with _cascade=delete", null);
+                }
+            }
+        }
+    }
+
+    private static String describe(List<ResourceStore.Key> keys) {
+        List<String> shown = keys.stream().limit(5).map(ResourceStore.Key::toString).toList();
+        return String.join(", ", shown) + (keys.size() > 5 ? " and " + (keys.size() - 5) + " more" : "");
+    }
+
+    private String supportedType(String type) {
+        if (!registry.supportsType(type)) {
+            throw badRequest("Resource type " + type + " is not supported by this server", "resourceType");
+        }
+        return type;
+    }
+}

@@ -1,0 +1,77 @@
+package org.hygie.fhir.storage;
+
+import java.time.Instant;
+import java.util.Collection;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import org.hygie.fhir.storage.index.IndexEntry;
+import org.hygie.fhir.storage.search.SearchQuery;
+
+/**
+ * Durable, versioned storage of resources as opaque payloads plus their search index.
+ *
+ * <p>Semantics every implementation keeps (proved by the store contract tests):
+ * <ul>
+ *   <li>All calls join the caller's transaction; nothing here commits on its own.</li>
+ *   <li>A resource that never existed has no {@link Head}; a deleted one has a head with
+ *       {@code deleted = true} and its versions stay readable through {@link #readVersion}.</li>
+ *   <li>{@link #writeVersion} appends a version; it never rewrites one. Index rows and links always
+ *       describe the current version only, and a deleted resource has none.</li>
+ *   <li>{@link #lockHead} serializes writers of one resource until the transaction ends, so version
+ *       numbers are gap-free and a version check made under the lock holds at commit.</li>
+ *   <li>Search and history read index rows and version metadata only, never payloads.</li>
+ * </ul>
+ */
+public interface ResourceStore {
+
+    record Key(String type, String id) {
+        @Override
+        public String toString() {
+            return type + "/" + id;
+        }
+    }
+
+    /** The current state of a resource. */
+    record Head(long pk, String type, String id, int version, boolean deleted, Instant lastUpdated) {}
+
+    /**
+     * A version to append. {@code previous} is null for the first version. {@code payload} is null for a
+     * delete. {@code links} are the local references the version holds.
+     */
+    record NewVersion(Head previous, String type, String id, int version, Instant lastUpdated, String method,
+                      boolean deleted, String keyId, byte[] payload, String compartment,
+                      List<IndexEntry> entries, Set<Key> links) {}
+
+    /** A stored version: what history and reads return before the payload is opened. */
+    record Version(String type, String id, int version, Instant lastUpdated, String method, boolean deleted,
+                   String keyId, byte[] payload) {}
+
+    record Page<T>(List<T> items, Integer total) {}
+
+    /** History filters: {@code type} and {@code id} may be null (system or type level). */
+    record HistoryQuery(String type, String id, Instant since, Instant atLow, Instant atHigh, int count, int offset) {}
+
+    Optional<Head> head(Key key);
+
+    /** As {@link #head}, holding a row lock on the resource until the transaction ends. */
+    Optional<Head> lockHead(Key key);
+
+    Head writeVersion(NewVersion version);
+
+    Optional<Version> readVersion(Key key, int version);
+
+    /** Current versions of non-deleted resources, in the order of {@code pks}. */
+    List<Version> readCurrent(List<Long> pks);
+
+    /** Primary keys of matching current resources, in result order, plus the total when asked for. */
+    Page<Long> search(SearchQuery query);
+
+    Page<Version> history(HistoryQuery query);
+
+    /** Live resources whose current version references {@code target}. */
+    List<Key> liveReferrers(Key target);
+
+    /** Those of {@code targets} that do not exist or are deleted. */
+    Set<Key> missing(Collection<Key> targets);
+}

@@ -1,0 +1,89 @@
+package org.hygie.fhir.storage.index;
+
+import ca.uhn.fhir.context.FhirContext;
+import ca.uhn.fhir.context.RuntimeSearchParam;
+import ca.uhn.fhir.fhirpath.IFhirPath;
+import ca.uhn.fhir.rest.api.RestSearchParameterTypeEnum;
+import java.util.Collections;
+import java.util.EnumSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The search parameters answered for each supported resource type: every standard R4 parameter of a
+ * supported kind, taken from HAPI's model so none is forgotten. {@code _id} and {@code _lastUpdated} are
+ * answered from the resource table itself. Parameters of kinds not yet supported (composite, special)
+ * and {@code phonetic} (which needs a phonetic encoder) are left out, so that what the
+ * CapabilityStatement lists is exactly what works.
+ */
+public class SearchParameterRegistry {
+    private static final Logger log = LoggerFactory.getLogger(SearchParameterRegistry.class);
+
+    private static final Set<RestSearchParameterTypeEnum> INDEXED_KINDS = EnumSet.of(
+            RestSearchParameterTypeEnum.TOKEN,
+            RestSearchParameterTypeEnum.STRING,
+            RestSearchParameterTypeEnum.DATE,
+            RestSearchParameterTypeEnum.REFERENCE,
+            RestSearchParameterTypeEnum.NUMBER,
+            RestSearchParameterTypeEnum.QUANTITY,
+            RestSearchParameterTypeEnum.URI);
+    private static final Set<String> RESOURCE_TABLE_PARAMS = Set.of("_id", "_lastUpdated");
+    private static final Set<String> LEFT_OUT = Set.of("phonetic");
+
+    private final Map<String, Map<String, SearchParam>> byType = new LinkedHashMap<>();
+
+    public SearchParameterRegistry(FhirContext fhirContext, List<String> resourceTypes) {
+        IFhirPath fhirPath = fhirContext.newFhirPath();
+        for (String type : resourceTypes) {
+            Map<String, SearchParam> params = new LinkedHashMap<>();
+            for (RuntimeSearchParam p : fhirContext.getResourceDefinition(type).getSearchParams()) {
+                if (RESOURCE_TABLE_PARAMS.contains(p.getName())) {
+                    params.put(p.getName(), new SearchParam(type, p.getName(), p.getParamType(), p.getPath(), null, Set.of(), false));
+                    continue;
+                }
+                if (!INDEXED_KINDS.contains(p.getParamType()) || LEFT_OUT.contains(p.getName())) {
+                    continue;
+                }
+                try {
+                    IFhirPath.IParsedExpression parsed = fhirPath.parse(p.getPath());
+                    boolean patientCompartment = p.getParamType() == RestSearchParameterTypeEnum.REFERENCE
+                            && p.getProvidesMembershipInCompartments() != null
+                            && p.getProvidesMembershipInCompartments().contains("Patient");
+                    params.put(p.getName(), new SearchParam(type, p.getName(), p.getParamType(), p.getPath(),
+                            parsed, Set.copyOf(p.getTargets()), patientCompartment));
+                } catch (Exception unparseable) {
+                    log.warn("Search parameter {}:{} left out: its expression does not parse ({})",
+                            type, p.getName(), unparseable.getMessage());
+                }
+            }
+            byType.put(type, Collections.unmodifiableMap(params));
+        }
+    }
+
+    public Set<String> resourceTypes() {
+        return byType.keySet();
+    }
+
+    public boolean supportsType(String type) {
+        return byType.containsKey(type);
+    }
+
+    public Optional<SearchParam> find(String type, String name) {
+        return Optional.ofNullable(byType.getOrDefault(type, Map.of()).get(name));
+    }
+
+    /** All parameters of a type, including {@code _id} and {@code _lastUpdated}. */
+    public List<SearchParam> forType(String type) {
+        return List.copyOf(byType.getOrDefault(type, Map.of()).values());
+    }
+
+    /** The parameters whose values are extracted into index rows. */
+    public List<SearchParam> indexedForType(String type) {
+        return forType(type).stream().filter(p -> p.parsedExpression() != null).toList();
+    }
+}

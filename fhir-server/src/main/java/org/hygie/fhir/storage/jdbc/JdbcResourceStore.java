@@ -1,0 +1,191 @@
+package org.hygie.fhir.storage.jdbc;
+
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import org.hygie.fhir.storage.ResourceStore;
+import org.hygie.fhir.storage.search.SearchQuery;
+import org.springframework.dao.OptimisticLockingFailureException;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.jdbc.core.RowMapper;
+
+/** The PostgreSQL resource store. The only class, with its helpers in this package, that speaks SQL. */
+public class JdbcResourceStore implements ResourceStore {
+    private static final String VERSION_COLUMNS =
+            "v.res_type, v.res_id, v.version, v.last_updated, v.method, v.deleted, v.key_id, v.payload";
+    private static final RowMapper<Version> VERSION = (rs, n) -> new Version(
+            rs.getString(1), rs.getString(2), rs.getInt(3), instant(rs, 4), rs.getString(5), rs.getBoolean(6),
+            rs.getString(7), rs.getBytes(8));
+    private static final RowMapper<Head> HEAD = (rs, n) -> new Head(
+            rs.getLong(1), rs.getString(2), rs.getString(3), rs.getInt(4), rs.getBoolean(5), instant(rs, 6));
+
+    private final JdbcTemplate jdbc;
+    private final IndexRowWriter indexRows;
+
+    public JdbcResourceStore(JdbcTemplate jdbc) {
+        this.jdbc = jdbc;
+        this.indexRows = new IndexRowWriter(jdbc);
+    }
+
+    @Override
+    public Optional<Head> head(Key key) {
+        return jdbc.query("select pk, res_type, res_id, version, deleted, last_updated from resource where res_type = ? and res_id = ?",
+                HEAD, key.type(), key.id()).stream().findFirst();
+    }
+
+    @Override
+    public Optional<Head> lockHead(Key key) {
+        return jdbc.query("select pk, res_type, res_id, version, deleted, last_updated from resource where res_type = ? and res_id = ? for update",
+                HEAD, key.type(), key.id()).stream().findFirst();
+    }
+
+    @Override
+    public Head writeVersion(NewVersion v) {
+        OffsetDateTime lastUpdated = utc(v.lastUpdated());
+        long pk;
+        if (v.previous() == null) {
+            pk = jdbc.queryForObject(
+                    "insert into resource (res_type, res_id, version, deleted, last_updated, compartment) values (?, ?, ?, ?, ?, ?) returning pk",
+                    Long.class, v.type(), v.id(), v.version(), v.deleted(), lastUpdated, v.compartment());
+        } else {
+            pk = v.previous().pk();
+            int updated = jdbc.update(
+                    "update resource set version = ?, deleted = ?, last_updated = ?, compartment = ? where pk = ? and version = ?",
+                    v.version(), v.deleted(), lastUpdated, v.compartment(), pk, v.previous().version());
+            if (updated != 1) {
+                throw new OptimisticLockingFailureException(v.type() + "/" + v.id() + " changed concurrently");
+            }
+            indexRows.clear(pk);
+        }
+        jdbc.update("insert into resource_version (resource_pk, version, res_type, res_id, last_updated, method, deleted, key_id, payload)"
+                        + " values (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                pk, v.version(), v.type(), v.id(), lastUpdated, v.method(), v.deleted(), v.keyId(), v.payload());
+        if (!v.deleted()) {
+            indexRows.write(pk, v.type(), v.entries(), v.links());
+        }
+        return new Head(pk, v.type(), v.id(), v.version(), v.deleted(), v.lastUpdated());
+    }
+
+    @Override
+    public Optional<Version> readVersion(Key key, int version) {
+        return jdbc.query("select " + VERSION_COLUMNS + " from resource r join resource_version v on v.resource_pk = r.pk"
+                        + " where r.res_type = ? and r.res_id = ? and v.version = ?",
+                VERSION, key.type(), key.id(), version).stream().findFirst();
+    }
+
+    @Override
+    public List<Version> readCurrent(List<Long> pks) {
+        if (pks.isEmpty()) {
+            return List.of();
+        }
+        Map<Long, Version> byPk = new HashMap<>();
+        jdbc.query("select " + VERSION_COLUMNS + ", r.pk from resource r join resource_version v"
+                        + " on v.resource_pk = r.pk and v.version = r.version where r.pk = any (?) and not r.deleted",
+                rs -> {
+                    byPk.put(rs.getLong(9), VERSION.mapRow(rs, 0));
+                },
+                (Object) pks.toArray(Long[]::new));
+        List<Version> ordered = new ArrayList<>(pks.size());
+        for (Long pk : pks) {
+            Version version = byPk.get(pk);
+            if (version != null) {
+                ordered.add(version);
+            }
+        }
+        return ordered;
+    }
+
+    @Override
+    public Page<Long> search(SearchQuery query) {
+        SearchSql sql = new SearchSql(query);
+        Integer total = null;
+        if (query.countTotal()) {
+            total = jdbc.queryForObject("select count(*) from resource r where " + sql.where, Integer.class, sql.whereArgs.toArray());
+        }
+        if (query.count() == 0) {
+            return new Page<>(List.of(), total);
+        }
+        List<Object> args = new ArrayList<>(sql.whereArgs);
+        args.addAll(sql.orderArgs);
+        args.add(query.count());
+        args.add(query.offset());
+        List<Long> pks = jdbc.queryForList("select r.pk from resource r where " + sql.where + " order by " + sql.orderBy
+                + " limit ? offset ?", Long.class, args.toArray());
+        return new Page<>(pks, total);
+    }
+
+    @Override
+    public Page<Version> history(HistoryQuery q) {
+        StringBuilder where = new StringBuilder("true");
+        List<Object> args = new ArrayList<>();
+        if (q.type() != null) {
+            where.append(" and v.res_type = ?");
+            args.add(q.type());
+        }
+        if (q.id() != null) {
+            where.append(" and v.res_id = ?");
+            args.add(q.id());
+        }
+        if (q.since() != null) {
+            where.append(" and v.last_updated >= ?");
+            args.add(utc(q.since()));
+        }
+        if (q.atLow() != null) {
+            // the version was current at some point of [atLow, atHigh): created before its end, not replaced before its start
+            where.append(" and v.last_updated < ? and coalesce((select min(n.last_updated) from resource_version n"
+                    + " where n.resource_pk = v.resource_pk and n.version > v.version), 'infinity') > ?");
+            args.add(utc(q.atHigh()));
+            args.add(utc(q.atLow()));
+        }
+        Integer total = jdbc.queryForObject("select count(*) from resource_version v where " + where, Integer.class, args.toArray());
+        List<Object> pageArgs = new ArrayList<>(args);
+        pageArgs.add(q.count());
+        pageArgs.add(q.offset());
+        List<Version> items = jdbc.query("select " + VERSION_COLUMNS + " from resource_version v where " + where
+                + " order by v.last_updated desc, v.resource_pk desc, v.version desc limit ? offset ?", VERSION, pageArgs.toArray());
+        return new Page<>(items, total);
+    }
+
+    @Override
+    public List<Key> liveReferrers(Key target) {
+        return jdbc.query("select distinct r.res_type, r.res_id from resource_link l join resource r on r.pk = l.source_pk"
+                        + " where l.target_type = ? and l.target_id = ? and not r.deleted order by 1, 2",
+                (rs, n) -> new Key(rs.getString(1), rs.getString(2)), target.type(), target.id());
+    }
+
+    @Override
+    public Set<Key> missing(Collection<Key> targets) {
+        Set<Key> missing = new HashSet<>(targets);
+        if (missing.isEmpty()) {
+            return missing;
+        }
+        String[] types = targets.stream().map(Key::type).toArray(String[]::new);
+        String[] ids = targets.stream().map(Key::id).toArray(String[]::new);
+        jdbc.query("select r.res_type, r.res_id from unnest(?::text[], ?::text[]) as t(ty, id)"
+                        + " join resource r on r.res_type = t.ty and r.res_id = t.id where not r.deleted",
+                rs -> {
+                    missing.remove(new Key(rs.getString(1), rs.getString(2)));
+                }, types, ids);
+        return missing;
+    }
+
+    private static OffsetDateTime utc(Instant instant) {
+        return OffsetDateTime.ofInstant(instant, ZoneOffset.UTC);
+    }
+
+    private static Instant instant(ResultSet rs, int column) throws SQLException {
+        Timestamp ts = rs.getTimestamp(column);
+        return ts == null ? null : ts.toInstant();
+    }
+}

@@ -1,0 +1,278 @@
+package org.hygie.fhir.storage.jdbc;
+
+import ca.uhn.fhir.rest.api.RestSearchParameterTypeEnum;
+import java.math.BigDecimal;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import org.hygie.fhir.storage.index.SearchParam;
+import org.hygie.fhir.storage.search.Prefix;
+import org.hygie.fhir.storage.search.SearchQuery;
+import org.hygie.fhir.storage.search.SearchValue;
+
+/**
+ * Builds the parameterised SQL of a search: each criterion becomes an EXISTS over one index table
+ * (joins, not scans), values within a criterion are ORed. No value is ever spliced into the SQL text.
+ */
+final class SearchSql {
+    final StringBuilder where = new StringBuilder("r.res_type = ? and not r.deleted");
+    final List<Object> whereArgs = new ArrayList<>();
+    final StringBuilder orderBy = new StringBuilder();
+    final List<Object> orderArgs = new ArrayList<>();
+
+    SearchSql(SearchQuery query) {
+        whereArgs.add(query.resourceType());
+        for (SearchQuery.Criterion criterion : query.criteria()) {
+            where.append(" and ");
+            criterion(criterion);
+        }
+        for (SearchQuery.SortKey key : query.sort()) {
+            sortKey(key);
+            orderBy.append(", ");
+        }
+        orderBy.append("r.pk");
+    }
+
+    private void criterion(SearchQuery.Criterion c) {
+        SearchParam param = c.param();
+        String name = param.name();
+        if (c.anyOf().size() == 1 && c.anyOf().get(0) instanceof SearchValue.Missing missing) {
+            if (name.equals("_id") || name.equals("_lastUpdated")) {
+                where.append(missing.missing() ? "false" : "true");
+                return;
+            }
+            where.append(missing.missing() ? "not exists" : "exists")
+                    .append(" (select 1 from ").append(table(param)).append(" i where i.resource_pk = r.pk and i.param = ?)");
+            whereArgs.add(name);
+            return;
+        }
+        if (name.equals("_id")) {
+            where.append("r.res_id = any (?)");
+            whereArgs.add(c.anyOf().stream().map(v -> ((SearchValue.Token) v).code()).toArray(String[]::new));
+            return;
+        }
+        if (name.equals("_lastUpdated")) {
+            anyOf(c, v -> datePredicate((SearchValue.Date) v, "r.last_updated", "(r.last_updated + interval '1 millisecond')", true));
+            return;
+        }
+        boolean negated = "not".equals(c.modifier());
+        where.append(negated ? "not exists" : "exists")
+                .append(" (select 1 from ").append(table(param))
+                .append(" i where i.resource_pk = r.pk and i.res_type = ? and i.param = ? and ");
+        whereArgs.add(param.resourceType());
+        whereArgs.add(name);
+        anyOf(c, v -> valuePredicate(c, v));
+        where.append(")");
+    }
+
+    private void anyOf(SearchQuery.Criterion c, java.util.function.Consumer<SearchValue> predicate) {
+        where.append("(");
+        for (int i = 0; i < c.anyOf().size(); i++) {
+            if (i > 0) {
+                where.append(" or ");
+            }
+            predicate.accept(c.anyOf().get(i));
+        }
+        where.append(")");
+    }
+
+    private void valuePredicate(SearchQuery.Criterion c, SearchValue value) {
+        String modifier = c.modifier();
+        if (value instanceof SearchValue.Token t) {
+            tokenPredicate(t);
+        } else if (value instanceof SearchValue.Text t) {
+            textPredicate(c, modifier, t);
+        } else if (value instanceof SearchValue.Date d) {
+            datePredicate(d, "i.low_ms", "i.high_ms", false);
+        } else if (value instanceof SearchValue.Reference ref) {
+            referencePredicate(ref);
+        } else if (value instanceof SearchValue.Number n) {
+            numberPredicate(n);
+        } else if (value instanceof SearchValue.Quantity q) {
+            quantityPredicate(q);
+        } else if (value instanceof SearchValue.Uri u) {
+            uriPredicate(modifier, u);
+        } else {
+            throw new IllegalStateException("unexpected search value " + value);
+        }
+    }
+
+    private void tokenPredicate(SearchValue.Token t) {
+        where.append("(true");
+        if (t.code() != null) {
+            where.append(" and i.code = ?");
+            whereArgs.add(t.code());
+        }
+        if (t.noSystem()) {
+            where.append(" and i.system is null");
+        } else if (t.system() != null) {
+            where.append(" and i.system = ?");
+            whereArgs.add(t.system());
+        }
+        where.append(")");
+    }
+
+    private void textPredicate(SearchQuery.Criterion c, String modifier, SearchValue.Text t) {
+        if (c.param().type() == RestSearchParameterTypeEnum.TOKEN) { // :text on a token
+            where.append("i.text_norm like ? escape '\\'");
+            whereArgs.add(likeEscape(t.normalized()) + "%");
+        } else if ("exact".equals(modifier)) {
+            where.append("i.value_exact = ?");
+            whereArgs.add(t.exact());
+        } else {
+            where.append("i.value_norm like ? escape '\\'");
+            whereArgs.add(("contains".equals(modifier) ? "%" : "") + likeEscape(t.normalized()) + "%");
+        }
+    }
+
+    private void referencePredicate(SearchValue.Reference ref) {
+        if (ref.url() != null) {
+            where.append("i.target_url = ?");
+            whereArgs.add(ref.url());
+        } else if (ref.type() != null) {
+            where.append("(i.target_id = ? and i.target_type = ?)");
+            whereArgs.add(ref.id());
+            whereArgs.add(ref.type());
+        } else {
+            where.append("i.target_id = ?");
+            whereArgs.add(ref.id());
+        }
+    }
+
+    private void quantityPredicate(SearchValue.Quantity q) {
+        where.append("(");
+        numberPredicate(q.number());
+        if (q.system() != null) {
+            where.append(" and i.system = ?");
+            whereArgs.add(q.system());
+        }
+        if (q.code() != null) {
+            if (q.system() != null) {
+                where.append(" and i.code = ?");
+                whereArgs.add(q.code());
+            } else {
+                where.append(" and (i.code = ? or i.unit = ?)");
+                whereArgs.add(q.code());
+                whereArgs.add(q.code());
+            }
+        }
+        where.append(")");
+    }
+
+    private void uriPredicate(String modifier, SearchValue.Uri u) {
+        if ("below".equals(modifier)) {
+            where.append("i.uri like ? escape '\\'");
+            whereArgs.add(likeEscape(u.uri()) + "%");
+        } else if ("above".equals(modifier)) {
+            where.append("starts_with(?, i.uri)");
+            whereArgs.add(u.uri());
+        } else {
+            where.append("i.uri = ?");
+            whereArgs.add(u.uri());
+        }
+    }
+
+    /**
+     * The target covers [lo, hi) and the search value [sl, sh) (FHIR R4 search, "date" prefixes):
+     * eq = the search range contains the target; gt/lt = the target extends beyond it; sa/eb = the target
+     * starts after / ends before it; ap = the ranges overlap once the search range is widened by 10% of its
+     * distance from now.
+     */
+    private void datePredicate(SearchValue.Date d, String lo, String hi, boolean asTimestamps) {
+        long sl = d.range().lowMs();
+        long sh = d.range().highMs();
+        String eq = "(" + lo + " >= ? and " + hi + " <= ?)";
+        switch (d.prefix()) {
+            case EQ -> bind(eq, asTimestamps, sl, sh);
+            case NE -> bind("not " + eq, asTimestamps, sl, sh);
+            case GT -> bind(hi + " > ?", asTimestamps, sh);
+            case LT -> bind(lo + " < ?", asTimestamps, sl);
+            case GE -> bind("(" + hi + " > ? or " + eq + ")", asTimestamps, sh, sl, sh);
+            case LE -> bind("(" + lo + " < ? or " + eq + ")", asTimestamps, sl, sl, sh);
+            case SA -> bind(lo + " >= ?", asTimestamps, sh);
+            case EB -> bind(hi + " <= ?", asTimestamps, sl);
+            case AP -> {
+                long margin = Math.abs(System.currentTimeMillis() - sl) / 10;
+                bind("(" + lo + " < ? and " + hi + " > ?)", asTimestamps, saturatingAdd(sh, margin), saturatingAdd(sl, -margin));
+            }
+        }
+    }
+
+    private void bind(String sql, boolean asTimestamps, long... values) {
+        where.append(sql);
+        for (long v : values) {
+            whereArgs.add(asTimestamps ? OffsetDateTime.ofInstant(Instant.ofEpochMilli(v), ZoneOffset.UTC) : v);
+        }
+    }
+
+    private static long saturatingAdd(long a, long b) {
+        long r = a + b;
+        if (((a ^ r) & (b ^ r)) < 0) {
+            return b < 0 ? Long.MIN_VALUE : Long.MAX_VALUE;
+        }
+        return r;
+    }
+
+    private void numberPredicate(SearchValue.Number n) {
+        BigDecimal x = n.value();
+        switch (n.prefix()) {
+            case EQ -> bindNumbers("(i.value >= ? and i.value < ?)", n.low(), n.high());
+            case NE -> bindNumbers("not (i.value >= ? and i.value < ?)", n.low(), n.high());
+            case GT, SA -> bindNumbers("i.value > ?", x);
+            case LT, EB -> bindNumbers("i.value < ?", x);
+            case GE -> bindNumbers("i.value >= ?", x);
+            case LE -> bindNumbers("i.value <= ?", x);
+            case AP -> {
+                BigDecimal margin = x.abs().multiply(new BigDecimal("0.1"));
+                bindNumbers("(i.value >= ? and i.value <= ?)", x.subtract(margin), x.add(margin));
+            }
+        }
+    }
+
+    private void bindNumbers(String sql, BigDecimal... values) {
+        where.append(sql);
+        whereArgs.addAll(List.of(values));
+    }
+
+    private void sortKey(SearchQuery.SortKey key) {
+        SearchParam param = key.param();
+        String direction = key.descending() ? " desc nulls last" : " asc nulls last";
+        switch (param.name()) {
+            case "_id" -> orderBy.append("r.res_id").append(direction);
+            case "_lastUpdated" -> orderBy.append("r.last_updated").append(direction);
+            default -> {
+                String column = switch (param.type()) {
+                    case TOKEN -> "i.code";
+                    case STRING -> "i.value_norm";
+                    case DATE -> "i.low_ms";
+                    case REFERENCE -> "coalesce(i.target_type || '/' || i.target_id, i.target_url)";
+                    case NUMBER, QUANTITY -> "i.value";
+                    case URI -> "i.uri";
+                    default -> throw new IllegalStateException("no sort column for " + param.type());
+                };
+                orderBy.append("(select ").append(key.descending() ? "max(" : "min(").append(column).append(") from ")
+                        .append(table(param)).append(" i where i.resource_pk = r.pk and i.param = ?)").append(direction);
+                orderArgs.add(param.name());
+            }
+        }
+    }
+
+    static String table(SearchParam param) {
+        return switch (param.type()) {
+            case TOKEN -> "idx_token";
+            case STRING -> "idx_string";
+            case DATE -> "idx_date";
+            case REFERENCE -> "idx_reference";
+            case NUMBER -> "idx_number";
+            case QUANTITY -> "idx_quantity";
+            case URI -> "idx_uri";
+            default -> throw new IllegalStateException("no index table for " + param.type());
+        };
+    }
+
+    static String likeEscape(String value) {
+        return value.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_");
+    }
+}

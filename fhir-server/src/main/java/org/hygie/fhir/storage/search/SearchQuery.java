@@ -1,0 +1,25 @@
+package org.hygie.fhir.storage.search;
+
+import java.util.List;
+import org.hygie.fhir.storage.index.SearchParam;
+
+/**
+ * A parsed, validated search on one resource type. Criteria are ANDed; the values inside one criterion
+ * are ORed. Paging is by offset over a stable order (the sort keys, then insertion order).
+ */
+public record SearchQuery(
+        String resourceType,
+        List<Criterion> criteria,
+        List<SortKey> sort,
+        int count,
+        int offset,
+        boolean countTotal) {
+
+    public record Criterion(SearchParam param, String modifier, List<SearchValue> anyOf) {}
+
+    public record SortKey(SearchParam param, boolean descending) {}
+
+    public SearchQuery withPage(int newCount, int newOffset) {
+        return new SearchQuery(resourceType, criteria, sort, newCount, newOffset, countTotal);
+    }
+}

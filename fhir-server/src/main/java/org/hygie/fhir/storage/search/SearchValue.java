@@ -1,0 +1,28 @@
+package org.hygie.fhir.storage.search;
+
+import java.math.BigDecimal;
+import org.hygie.fhir.storage.index.FhirDateRange;
+
+/** One parsed value of a search parameter; several values of one criterion are ORed. */
+public sealed interface SearchValue {
+
+    /** {@code system} null = any system; {@code noSystem} true for {@code |code}; {@code code} null for {@code system|}. */
+    record Token(String system, String code, boolean noSystem) implements SearchValue {}
+
+    /** For {@code :text} on tokens and for string parameters: the normalized or exact text. */
+    record Text(String normalized, String exact) implements SearchValue {}
+
+    record Date(Prefix prefix, FhirDateRange range) implements SearchValue {}
+
+    /** {@code type} may be null (any type); {@code url} is set for absolute references outside this server. */
+    record Reference(String type, String id, String url) implements SearchValue {}
+
+    /** {@code [low, high)} is the range the value's implicit precision covers (e.g. 100 = [99.5, 100.5)). */
+    record Number(Prefix prefix, BigDecimal value, BigDecimal low, BigDecimal high) implements SearchValue {}
+
+    record Quantity(Number number, String system, String code) implements SearchValue {}
+
+    record Uri(String uri) implements SearchValue {}
+
+    record Missing(boolean missing) implements SearchValue {}
+}

@@ -1,0 +1,90 @@
+package org.hygie.fhir.web;
+
+import ca.uhn.fhir.rest.annotation.Metadata;
+import ca.uhn.fhir.rest.api.server.RequestDetails;
+import ca.uhn.fhir.rest.server.IServerConformanceProvider;
+import ca.uhn.fhir.rest.server.RestfulServer;
+import jakarta.servlet.http.HttpServletRequest;
+import java.util.Date;
+import org.hygie.fhir.storage.index.SearchParam;
+import org.hygie.fhir.storage.index.SearchParameterRegistry;
+import org.hl7.fhir.r4.model.CapabilityStatement;
+import org.hl7.fhir.r4.model.CapabilityStatement.CapabilityStatementRestComponent;
+import org.hl7.fhir.r4.model.CapabilityStatement.CapabilityStatementRestResourceComponent;
+import org.hl7.fhir.r4.model.CapabilityStatement.TypeRestfulInteraction;
+import org.hl7.fhir.r4.model.Enumerations;
+
+/**
+ * The CapabilityStatement, generated from what is registered: the resource types served, the interactions
+ * their provider implements and exactly the search parameters the registry indexes.
+ */
+public class CapabilityStatementProvider implements IServerConformanceProvider<CapabilityStatement> {
+    private static final TypeRestfulInteraction[] INTERACTIONS = {
+        TypeRestfulInteraction.READ, TypeRestfulInteraction.VREAD, TypeRestfulInteraction.UPDATE,
+        TypeRestfulInteraction.PATCH, TypeRestfulInteraction.DELETE, TypeRestfulInteraction.HISTORYINSTANCE,
+        TypeRestfulInteraction.HISTORYTYPE, TypeRestfulInteraction.CREATE, TypeRestfulInteraction.SEARCHTYPE};
+
+    private final SearchParameterRegistry registry;
+    private final String version;
+    private final Date started = new Date();
+
+    public CapabilityStatementProvider(SearchParameterRegistry registry, String version) {
+        this.registry = registry;
+        this.version = version;
+    }
+
+    @Override
+    @Metadata
+    public CapabilityStatement getServerConformance(HttpServletRequest servletRequest, RequestDetails request) {
+        CapabilityStatement cs = new CapabilityStatement();
+        cs.setStatus(Enumerations.PublicationStatus.ACTIVE)
+                .setDate(started)
+                .setPublisher("Hygie")
+                .setKind(CapabilityStatement.CapabilityStatementKind.INSTANCE)
+                .setFhirVersion(Enumerations.FHIRVersion._4_0_1)
+                .addFormat("application/fhir+json").addFormat("application/fhir+xml")
+                .addPatchFormat("application/json-patch+json")
+                .addPatchFormat("application/fhir+json").addPatchFormat("application/fhir+xml");
+        cs.getSoftware().setName("Hygie").setVersion(version);
+        cs.getImplementation().setDescription("Hygie FHIR R4 server").setUrl(request.getFhirServerBase());
+        CapabilityStatementRestComponent rest = cs.addRest().setMode(CapabilityStatement.RestfulCapabilityMode.SERVER);
+        rest.addInteraction().setCode(CapabilityStatement.SystemRestfulInteraction.TRANSACTION);
+        rest.addInteraction().setCode(CapabilityStatement.SystemRestfulInteraction.BATCH);
+        rest.addInteraction().setCode(CapabilityStatement.SystemRestfulInteraction.HISTORYSYSTEM);
+        for (String type : registry.resourceTypes()) {
+            rest.addResource(resource(type));
+        }
+        return cs;
+    }
+
+    private CapabilityStatementRestResourceComponent resource(String type) {
+        CapabilityStatementRestResourceComponent r = new CapabilityStatementRestResourceComponent().setType(type);
+        r.setProfile("http://hl7.org/fhir/StructureDefinition/" + type);
+        for (TypeRestfulInteraction interaction : INTERACTIONS) {
+            r.addInteraction().setCode(interaction);
+        }
+        r.setVersioning(CapabilityStatement.ResourceVersionPolicy.VERSIONEDUPDATE)
+                .setReadHistory(true)
+                .setUpdateCreate(true)
+                .setConditionalCreate(true)
+                .setConditionalRead(CapabilityStatement.ConditionalReadStatus.NOTSUPPORTED)
+                .setConditionalUpdate(true)
+                .setConditionalDelete(CapabilityStatement.ConditionalDeleteStatus.SINGLE);
+        r.addReferencePolicy(CapabilityStatement.ReferenceHandlingPolicy.LITERAL)
+                .addReferencePolicy(CapabilityStatement.ReferenceHandlingPolicy.LOCAL)
+                .addReferencePolicy(CapabilityStatement.ReferenceHandlingPolicy.ENFORCED);
+        for (SearchParam p : registry.forType(type)) {
+            String definition = p.name().startsWith("_")
+                    ? "http://hl7.org/fhir/SearchParameter/Resource" + p.name().replace("_", "-")
+                    : "http://hl7.org/fhir/SearchParameter/" + type + "-" + p.name();
+            r.addSearchParam().setName(p.name()).setDefinition(definition)
+                    .setType(Enumerations.SearchParamType.fromCode(p.type().getCode()));
+        }
+        return r;
+    }
+
+    @Override
+    public void setRestfulServer(RestfulServer server) {
+        // everything comes from the registry
+    }
+}

@@ -1,0 +1,47 @@
+package org.hygie.fhir.web;
+
+import ca.uhn.fhir.context.FhirContext;
+import ca.uhn.fhir.rest.server.IResourceProvider;
+import java.util.List;
+import org.hygie.fhir.bundle.BundleProcessor;
+import org.hygie.fhir.bundle.EntryExecutor;
+import org.hygie.fhir.config.HygieProperties;
+import org.hygie.fhir.storage.ResourceService;
+import org.hygie.fhir.storage.index.SearchParameterRegistry;
+import org.hygie.fhir.storage.search.SearchRequestParser;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.boot.web.servlet.FilterRegistrationBean;
+import org.springframework.boot.web.servlet.ServletRegistrationBean;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+/** Mounts the FHIR server at /fhir with one provider per resource type. */
+@Configuration(proxyBeanMethods = false)
+class FhirServerConfig {
+
+    @Bean
+    ServletRegistrationBean<HygieRestfulServer> fhirServlet(FhirContext fhirContext, ResourceService service,
+                                                            SearchParameterRegistry registry, SearchRequestParser parser,
+                                                            HygieProperties properties,
+                                                            @Value("${hygie.version:0.1.0}") String version) {
+        HistoryRequests history = new HistoryRequests(service, properties.search());
+        List<IResourceProvider> resourceProviders = registry.resourceTypes().stream()
+                .map(type -> (IResourceProvider) new ResourceTypeProvider(fhirContext, type, service, parser, history))
+                .toList();
+        BundleProcessor bundles = new BundleProcessor(fhirContext, service, new EntryExecutor(fhirContext, service, parser));
+        HygieRestfulServer server = new HygieRestfulServer(fhirContext, resourceProviders,
+                List.of(new SystemProvider(bundles, history)), List.of(new ServerErrorInterceptor()),
+                new CapabilityStatementProvider(registry, version));
+        ServletRegistrationBean<HygieRestfulServer> registration = new ServletRegistrationBean<>(server, "/fhir/*");
+        registration.setName("fhir");
+        registration.setLoadOnStartup(1);
+        return registration;
+    }
+
+    @Bean
+    FilterRegistrationBean<RequestSizeFilter> requestSizeFilter(HygieProperties properties) {
+        FilterRegistrationBean<RequestSizeFilter> registration = new FilterRegistrationBean<>(new RequestSizeFilter(properties.maxRequestBytes()));
+        registration.addUrlPatterns("/fhir/*");
+        return registration;
+    }
+}

@@ -1,0 +1,81 @@
+package org.hygie.fhir.web;
+
+import ca.uhn.fhir.interceptor.api.Hook;
+import ca.uhn.fhir.interceptor.api.Interceptor;
+import ca.uhn.fhir.interceptor.api.Pointcut;
+import ca.uhn.fhir.rest.api.server.RequestDetails;
+import ca.uhn.fhir.rest.server.exceptions.BaseServerResponseException;
+import ca.uhn.fhir.rest.server.exceptions.InternalErrorException;
+import ca.uhn.fhir.rest.server.exceptions.PayloadTooLargeException;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import java.util.UUID;
+import org.hygie.fhir.error.FhirErrors;
+import org.hl7.fhir.r4.model.OperationOutcome;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.dao.DataAccessResourceFailureException;
+import org.springframework.dao.QueryTimeoutException;
+import org.springframework.jdbc.CannotGetJdbcConnectionException;
+import org.springframework.transaction.CannotCreateTransactionException;
+
+/**
+ * Unexpected failures reach the client as a 500 that names an incident id and nothing else (no exception
+ * text, no stack trace); the log has the details under that id. A database that cannot be reached is a
+ * 503: the client may retry. Client errors pass through untouched.
+ */
+@Interceptor
+public class ServerErrorInterceptor {
+    private static final Logger log = LoggerFactory.getLogger(ServerErrorInterceptor.class);
+
+    @Hook(Pointcut.SERVER_PRE_PROCESS_OUTGOING_EXCEPTION)
+    public BaseServerResponseException replace(RequestDetails request, Throwable exception,
+                                               HttpServletRequest servletRequest, HttpServletResponse servletResponse) {
+        Throwable cause = exception;
+        if (exception instanceof InternalErrorException && exception.getCause() != null) {
+            cause = exception.getCause();
+        }
+        if (cause instanceof BaseServerResponseException clientFacing && clientFacing.getStatusCode() < 500) {
+            return clientFacing;
+        }
+        if (causedBy(cause, RequestSizeFilter.BodyTooLargeException.class)) {
+            String message = "Request body exceeds the configured limit (hygie.max-request-bytes)";
+            return new PayloadTooLargeException(message, FhirErrors.outcome(OperationOutcome.IssueType.TOOCOSTLY, message, null));
+        }
+        String incident = UUID.randomUUID().toString();
+        if (isDatabaseUnavailable(cause)) {
+            log.warn("Incident {}: database unavailable during {} {}: {}", incident, request.getRequestType(),
+                    request.getRequestPath(), cause.toString());
+            String message = "The database is unavailable; retry later (incident " + incident + ")";
+            return new ServiceUnavailableException(message, FhirErrors.outcome(OperationOutcome.IssueType.TRANSIENT, message, null));
+        }
+        log.error("Incident {}: unexpected failure during {} {}", incident, request.getRequestType(), request.getRequestPath(), cause);
+        String message = "Internal server error (incident " + incident + ")";
+        return new InternalErrorException(message, FhirErrors.outcome(OperationOutcome.IssueType.EXCEPTION, message, null));
+    }
+
+    private static boolean causedBy(Throwable t, Class<? extends Throwable> type) {
+        for (Throwable c = t; c != null; c = c.getCause()) {
+            if (type.isInstance(c)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static boolean isDatabaseUnavailable(Throwable t) {
+        for (Throwable c = t; c != null; c = c.getCause()) {
+            if (c instanceof CannotGetJdbcConnectionException || c instanceof CannotCreateTransactionException
+                    || c instanceof DataAccessResourceFailureException || c instanceof QueryTimeoutException) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    static final class ServiceUnavailableException extends BaseServerResponseException {
+        ServiceUnavailableException(String message, OperationOutcome outcome) {
+            super(503, message, outcome);
+        }
+    }
+}
