@@ -30,7 +30,7 @@ class FhirServerConfig {
                 .toList();
         BundleProcessor bundles = new BundleProcessor(fhirContext, service, new EntryExecutor(fhirContext, service, parser));
         HygieRestfulServer server = new HygieRestfulServer(fhirContext, resourceProviders,
-                List.of(new SystemProvider(bundles, history)), List.of(new ServerErrorInterceptor()),
+                List.of(new SystemProvider(bundles, history)), List.of(new ServerErrorInterceptor(), new MediaTypeInterceptor()),
                 new CapabilityStatementProvider(registry, version));
         ServletRegistrationBean<HygieRestfulServer> registration = new ServletRegistrationBean<>(server, "/fhir/*");
         registration.setName("fhir");

@@ -102,10 +102,7 @@ public class ResourceTypeProvider implements IResourceProvider {
         MethodOutcome result = new MethodOutcome();
         String message = outcome.key() == null ? "No " + type + " matched the criteria; nothing was deleted"
                 : "Deleted " + outcome.key() + " (version " + outcome.version() + ")";
-        OperationOutcome oo = new OperationOutcome();
-        oo.addIssue().setSeverity(OperationOutcome.IssueSeverity.INFORMATION)
-                .setCode(OperationOutcome.IssueType.INFORMATIONAL).setDiagnostics(message);
-        result.setOperationOutcome(oo);
+        result.setOperationOutcome(information(message));
         if (outcome.key() != null) {
             result.setId(new IdType(type, outcome.key().id(), Integer.toString(outcome.version())));
         }
@@ -164,9 +161,19 @@ public class ResourceTypeProvider implements IResourceProvider {
 
     private static MethodOutcome outcome(ResourceService.Outcome outcome) {
         MethodOutcome result = new MethodOutcome();
-        result.setId(new IdType(outcome.key().type(), outcome.key().id(), Integer.toString(outcome.version())));
+        IdType id = new IdType(outcome.key().type(), outcome.key().id(), Integer.toString(outcome.version()));
+        result.setId(id);
         result.setResource(outcome.resource());
         result.setCreated(outcome.created());
+        result.setOperationOutcome(information((outcome.created() ? "Created " : "Stored ") + id.getValue()));
         return result;
+    }
+
+    /** What {@code Prefer: return=OperationOutcome} returns. */
+    private static OperationOutcome information(String message) {
+        OperationOutcome oo = new OperationOutcome();
+        oo.addIssue().setSeverity(OperationOutcome.IssueSeverity.INFORMATION)
+                .setCode(OperationOutcome.IssueType.INFORMATIONAL).setDiagnostics(message);
+        return oo;
     }
 }

@@ -105,7 +105,9 @@ final class ValueParser {
         throw badRequest("Token value '" + text + "' has more than one unescaped '|'", key);
     }
 
-    private static SearchValue date(String key, String text) {
+    private static SearchValue date(String key, String raw) {
+        // Dates hold no spaces: one here is an offset's '+' that the client left unencoded.
+        String text = raw.replace(' ', '+');
         Prefix.Split split = Prefix.split(text);
         FhirDateRange range = split == null ? null : FhirDateRange.parse(split.rest()).orElse(null);
         if (range == null) {

@@ -1,0 +1,80 @@
+package org.hygie.fhir.testsupport;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.UUID;
+import javax.sql.DataSource;
+import org.flywaydb.core.Flyway;
+import org.hygie.fhir.config.EmbeddedDatabase;
+
+/**
+ * Real PostgreSQL databases for tests, each freshly created and migrated. The embedded cluster (the same
+ * code the server's embedded default runs) serves a fresh machine; {@value #EXTERNAL_URL_ENV}, a JDBC URL
+ * to an administrative database such as {@code jdbc:postgresql://127.0.0.1:5432/postgres?user=postgres},
+ * points the external-server suites at a real server.
+ */
+public final class TestDatabases {
+    public static final String EXTERNAL_URL_ENV = "HYGIE_TEST_POSTGRES_URL";
+
+    private static EmbeddedDatabase embedded;
+
+    private TestDatabases() {}
+
+    /** A fresh, migrated database in the embedded cluster shared by this JVM. */
+    public static synchronized DataSource freshEmbedded() {
+        if (embedded == null) {
+            try {
+                embedded = new EmbeddedDatabase(Files.createTempDirectory("hygie-test-pg"));
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+                try {
+                    embedded.close();
+                } catch (IOException ignored) {
+                    // the JVM is going away
+                }
+            }));
+        }
+        return fresh(embedded.dataSource().getJdbcUrl());
+    }
+
+    /** A fresh, migrated database on the server named by {@value #EXTERNAL_URL_ENV}. */
+    public static DataSource freshExternal() {
+        String url = System.getenv(EXTERNAL_URL_ENV);
+        if (url == null || url.isBlank()) {
+            throw new IllegalStateException(EXTERNAL_URL_ENV + " is not set");
+        }
+        return fresh(url);
+    }
+
+    /** The JDBC URL of a new database created through {@code adminUrl}'s server. */
+    public static String createDatabase(String adminUrl) {
+        String name = "hygie_test_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
+        try (HikariDataSource admin = pool(adminUrl, 1); Connection c = admin.getConnection(); Statement s = c.createStatement()) {
+            s.execute("create database " + name);
+        } catch (SQLException e) {
+            throw new IllegalStateException("Could not create a test database through " + adminUrl, e);
+        }
+        return adminUrl.replaceFirst("(jdbc:postgresql://[^/]+/)[^?]*", "$1" + name);
+    }
+
+    private static DataSource fresh(String adminUrl) {
+        HikariDataSource dataSource = pool(createDatabase(adminUrl), 12);
+        Flyway.configure().dataSource(dataSource).locations("classpath:db/migration").load().migrate();
+        return dataSource;
+    }
+
+    private static HikariDataSource pool(String url, int size) {
+        HikariConfig config = new HikariConfig();
+        config.setJdbcUrl(url);
+        config.setMaximumPoolSize(size);
+        return new HikariDataSource(config);
+    }
+}
