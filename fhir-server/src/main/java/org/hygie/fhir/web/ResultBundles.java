@@ -114,6 +114,6 @@ final class ResultBundles {
     }
 
     private static String encode(String text) {
-        return URLEncoder.encode(text, StandardCharsets.UTF_8).replace("%3A", ":").replace("%7C", "|").replace("%2C", ",");
+        return URLEncoder.encode(text, StandardCharsets.UTF_8).replace("%3A", ":").replace("%2C", ",").replace("%2F", "/");
     }
 }

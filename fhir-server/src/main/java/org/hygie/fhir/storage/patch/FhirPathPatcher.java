@@ -106,7 +106,11 @@ public class FhirPathPatcher {
         try {
             return fhirPath.evaluate(resource, path, IBase.class);
         } catch (FhirPathExecutionException | IllegalArgumentException e) {
-            throw badRequest("Invalid FHIRPath '" + path + "': " + e.getMessage(), where + ".part[path]");
+            Throwable root = e;
+            while (root.getCause() != null) {
+                root = root.getCause();
+            }
+            throw badRequest("Invalid FHIRPath '" + path + "': " + root.getMessage(), where + ".part[path]");
         }
     }
 

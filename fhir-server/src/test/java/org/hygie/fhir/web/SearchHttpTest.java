@@ -1,0 +1,96 @@
+package org.hygie.fhir.web;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.net.http.HttpResponse;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.UUID;
+import org.hl7.fhir.r4.model.Bundle;
+import org.hl7.fhir.r4.model.Slot;
+import org.junit.jupiter.api.Test;
+
+class SearchHttpTest extends HttpTestBase {
+
+    private String scheduleWithSlots(int count) {
+        String schedule = http("POST", "Schedule", "{\"resourceType\":\"Schedule\",\"actor\":[{\"display\":\"Dr Test\"}]}")
+                .headers().firstValue("Location").orElseThrow().replaceAll(".*/(Schedule/[^/]+)/_history.*", "$1");
+        StringBuilder tx = new StringBuilder("{\"resourceType\":\"Bundle\",\"type\":\"transaction\",\"entry\":[");
+        for (int i = 0; i < count; i++) {
+            String start = String.format("2026-09-%02dT08:00:00Z", i % 28 + 1);
+            String end = String.format("2026-09-%02dT08:15:00Z", i % 28 + 1);
+            tx.append(i == 0 ? "" : ",").append("{\"resource\":{\"resourceType\":\"Slot\",\"schedule\":{\"reference\":\"").append(schedule)
+                    .append("\"},\"status\":\"").append(i % 3 == 0 ? "busy" : "free").append("\",\"start\":\"").append(start)
+                    .append("\",\"end\":\"").append(end).append("\"},\"request\":{\"method\":\"POST\",\"url\":\"Slot\"}}");
+        }
+        assertThat(http("POST", "", tx.append("]}").toString()).statusCode()).isEqualTo(200);
+        return schedule;
+    }
+
+    @Test
+    void pagingLinksWalkEveryResultOnceWithTheGenericClient() {
+        String schedule = scheduleWithSlots(25);
+        Bundle page = client.search().forResource(Slot.class)
+                .where(Slot.SCHEDULE.hasId(schedule)).and(Slot.STATUS.exactly().code("free"))
+                .sort().ascending(Slot.START).count(4).returnBundle(Bundle.class).execute();
+        assertThat(page.getTotal()).isEqualTo(16);
+        List<String> seen = new ArrayList<>();
+        List<String> starts = new ArrayList<>();
+        while (true) {
+            page.getEntry().forEach(e -> {
+                seen.add(e.getResource().getIdElement().getIdPart());
+                starts.add(((Slot) e.getResource()).getStartElement().getValueAsString());
+            });
+            if (page.getLink("next") == null) {
+                break;
+            }
+            page = client.loadPage().next(page).execute();
+        }
+        assertThat(seen).hasSize(16).doesNotHaveDuplicates();
+        assertThat(starts).isSorted();
+    }
+
+    @Test
+    void postSearchTakesFormParameters() {
+        String schedule = scheduleWithSlots(3);
+        HttpResponse<String> response = http("POST", "Slot/_search", "schedule=" + schedule + "&status=free",
+                "Content-Type", "application/x-www-form-urlencoded");
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+        assertThat(parse(Bundle.class, response).getTotal()).isEqualTo(2);
+    }
+
+    @Test
+    void totalNoneAndSummaryCount() {
+        String schedule = scheduleWithSlots(5);
+        Bundle none = parse(Bundle.class, http("GET", "Slot?schedule=" + schedule + "&_total=none", null));
+        assertThat(none.hasTotal()).isFalse();
+        assertThat(none.getEntry()).hasSize(5);
+        Bundle count = parse(Bundle.class, http("GET", "Slot?schedule=" + schedule + "&_summary=count", null));
+        assertThat(count.getTotal()).isEqualTo(5);
+        assertThat(count.getEntry()).isEmpty();
+    }
+
+    @Test
+    void nextLinksCarryTheWholeQuerySoAnyInstanceCanServeThem() {
+        String schedule = scheduleWithSlots(6);
+        Bundle first = parse(Bundle.class, http("GET", "Slot?schedule=" + schedule + "&_count=4&_sort=start", null));
+        String next = first.getLink("next").getUrl();
+        assertThat(next).contains("schedule=" + schedule).contains("_sort=start").contains("_offset=4");
+        Bundle second = parse(Bundle.class, http("GET", next.replace("|", "%7C"), null));
+        assertThat(second.getEntry()).hasSize(2);
+        var ids = new HashSet<String>();
+        first.getEntry().forEach(e -> ids.add(e.getResource().getIdElement().getIdPart()));
+        second.getEntry().forEach(e -> assertThat(ids.add(e.getResource().getIdElement().getIdPart())).isTrue());
+        assertThat(second.getLink("previous")).isNotNull();
+    }
+
+    @Test
+    void searchEntriesHaveFullUrlsAndMatchMode() {
+        String family = "Plein" + UUID.randomUUID().toString().substring(0, 8);
+        http("POST", "Patient", "{\"resourceType\":\"Patient\",\"name\":[{\"family\":\"" + family + "\"}]}");
+        Bundle result = parse(Bundle.class, http("GET", "Patient?family=" + family, null));
+        assertThat(result.getEntryFirstRep().getFullUrl()).startsWith(base() + "/Patient/");
+        assertThat(result.getEntryFirstRep().getSearch().getMode()).isEqualTo(Bundle.SearchEntryMode.MATCH);
+    }
+}
