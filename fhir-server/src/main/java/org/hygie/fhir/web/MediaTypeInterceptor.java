@@ -26,7 +26,12 @@ public class MediaTypeInterceptor {
     @Hook(Pointcut.SERVER_INCOMING_REQUEST_POST_PROCESSED)
     public boolean checkContentType(RequestDetails request) {
         RestOperationTypeEnum operation = request.getRestOperationType();
-        if (operation == null || "Binary".equals(request.getResourceName())) {
+        // Only a body has a media type: a GET or DELETE with a stray Content-Type header is fine.
+        boolean hasBody = switch (request.getRequestType()) {
+            case POST, PUT, PATCH -> true;
+            default -> false;
+        };
+        if (operation == null || !hasBody || "Binary".equals(request.getResourceName())) {
             return true;
         }
         boolean acceptsBody = switch (operation) {

@@ -116,6 +116,12 @@ class ErrorsHttpTest extends HttpTestBase {
     }
 
     @Test
+    void aStrayContentTypeOnABodilessRequestIsIgnored() {
+        assertThat(http("GET", "Patient?_count=1", null, "Content-Type", "text/html").statusCode()).isEqualTo(200);
+        assertThat(http("GET", "Patient/" + patientId, null, "Content-Type", "text/html").statusCode()).isEqualTo(200);
+    }
+
+    @Test
     void lenientHandlingIgnoresUnknownParameters() {
         HttpResponse<String> response = http("GET", "Patient?colour=blue&_count=1", null, "Prefer", "handling=lenient");
         assertThat(response.statusCode()).isEqualTo(200);
