@@ -9,8 +9,9 @@ create table resource (
     version       integer     not null,
     deleted       boolean     not null,
     last_updated  timestamptz not null,
-    -- patient compartment this resource belongs to (Patient id), null for directory data:
-    -- selects the data key (encryption) and is the future partitioning/distribution key.
+    -- patient compartment this resource belongs to, as a keyed digest of the Patient reference (never
+    -- the id in clear); null for directory data. Selects the data key and is the future
+    -- partitioning/distribution key.
     compartment   text,
     constraint resource_type_id_uq unique (res_type, res_id)
 );
@@ -34,14 +35,14 @@ create index resource_version_updated_idx on resource_version (last_updated, res
 create index resource_version_type_updated_idx on resource_version (res_type, last_updated, resource_pk);
 
 -- Every local reference held by the current version (not only those behind search parameters):
--- referential integrity on write and refusal of deletes that would leave dangling references.
+-- refusal of deletes that would leave dangling references. The target is a keyed digest of
+-- "Type/id", so the table does not spell out who is linked to whom.
 create table resource_link (
     source_pk    bigint not null references resource (pk),
-    target_type  text   not null,
-    target_id    text   not null
+    target_key   text   not null
 );
 create index resource_link_source_idx on resource_link (source_pk);
-create index resource_link_target_idx on resource_link (target_type, target_id);
+create index resource_link_target_idx on resource_link (target_key);
 
 -- Search index tables: one row per extracted value, keyed by (res_type, param).
 create table idx_token (
@@ -113,6 +114,16 @@ create table idx_quantity (
 create index idx_quantity_value_idx on idx_quantity (res_type, param, value);
 create index idx_quantity_pk_idx on idx_quantity (resource_pk);
 
+-- Protected (sensitive) values: keyed HMAC digests only; see SensitivityPolicy and BlindIndexProtector.
+create table idx_blind (
+    resource_pk  bigint not null references resource (pk),
+    res_type     text   not null,
+    param        text   not null,
+    digest       bytea  not null
+);
+create index idx_blind_value_idx on idx_blind (res_type, param, digest);
+create index idx_blind_pk_idx on idx_blind (resource_pk);
+
 create table idx_uri (
     resource_pk  bigint not null references resource (pk),
     res_type     text   not null,
@@ -121,3 +132,22 @@ create table idx_uri (
 );
 create index idx_uri_value_idx on idx_uri (res_type, param, uri);
 create index idx_uri_pk_idx on idx_uri (resource_pk);
+
+-- Data keys, stored only wrapped (RFC 5649) by the operator's master key, whose id is kept beside.
+-- One per patient compartment (crypto-shredding a patient = forgetting its wrapped key), one for
+-- directory data, one for the blind index.
+create table data_key (
+    id            text        primary key,
+    compartment   text        not null unique,
+    kek_id        text        not null,
+    wrapped       bytea,
+    created_at    timestamptz not null default now(),
+    destroyed_at  timestamptz
+);
+create index data_key_kek_idx on data_key (kek_id) where wrapped is not null;
+
+-- Facts a server checks at startup (e.g. the storage mode a database was created with).
+create table hygie_setting (
+    name   text primary key,
+    value  text not null
+);

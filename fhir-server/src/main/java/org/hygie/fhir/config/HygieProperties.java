@@ -1,6 +1,8 @@
 package org.hygie.fhir.config;
 
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 
@@ -11,12 +13,29 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param dataDir         where the embedded database (and, later, dev keys) live when no datasource is configured
  * @param maxRequestBytes request bodies above this size are refused with 413
  * @param search          page sizes of search and history results
+ * @param crypto          encryption at rest
  */
 @ConfigurationProperties("hygie")
 public record HygieProperties(
         @DefaultValue("./data") Path dataDir,
         @DefaultValue("16777216") long maxRequestBytes,
-        @DefaultValue Search search) {
+        @DefaultValue Search search,
+        @DefaultValue Crypto crypto) {
 
     public record Search(@DefaultValue("20") int defaultPageSize, @DefaultValue("1000") int maxPageSize) {}
+
+    /**
+     * @param mode                    {@code encrypted} (default) or {@code plaintext} (benchmarks only; refused in prod)
+     * @param masterKeyFile           the operator's master key: 32 random bytes, base64
+     * @param previousMasterKeyFiles  older master keys, needed while a rotation re-wraps data keys
+     * @param keystore                or: an AES secret-key entry in a PKCS#12 keystore
+     * @param provider                JCA provider for AES-GCM; empty = the JDK's (AES-NI)
+     */
+    public record Crypto(@DefaultValue("encrypted") String mode, Path masterKeyFile,
+                         @DefaultValue List<Path> previousMasterKeyFiles, @DefaultValue Keystore keystore,
+                         String provider, @DefaultValue("10000") int dataKeyCacheSize,
+                         @DefaultValue("10m") Duration dataKeyCacheTtl) {}
+
+    /** The password is best given as the environment variable HYGIE_CRYPTO_KEYSTORE_PASSWORD. */
+    public record Keystore(Path path, @DefaultValue("hygie-master") String alias, String password) {}
 }

@@ -3,8 +3,8 @@ package org.hygie.fhir.config;
 import ca.uhn.fhir.context.FhirContext;
 import ca.uhn.fhir.parser.StrictErrorHandler;
 import javax.sql.DataSource;
-import org.hygie.fhir.crypto.CompressingPayloadCodec;
-import org.hygie.fhir.crypto.PayloadCodec;
+import org.springframework.boot.autoconfigure.flyway.FlywayMigrationInitializer;
+import org.hygie.fhir.crypto.CryptoSettings;
 import org.hygie.fhir.storage.ResourceService;
 import org.hygie.fhir.storage.Storage;
 import org.hygie.fhir.storage.index.SearchParameterRegistry;
@@ -27,15 +27,11 @@ class StorageConfig {
         return context;
     }
 
-    @Bean
-    PayloadCodec payloadCodec() {
-        return new CompressingPayloadCodec();
-    }
-
+    /** Depends on Flyway's initializer: the schema must be migrated before the store checks its settings. */
     @Bean
     Storage storage(FhirContext fhirContext, DataSource dataSource, PlatformTransactionManager transactions,
-                    PayloadCodec payloadCodec, HygieProperties properties) {
-        return Storage.assemble(fhirContext, ResourceTypes.ALL, dataSource, transactions, payloadCodec,
+                    CryptoSettings crypto, HygieProperties properties, FlywayMigrationInitializer migrated) {
+        return Storage.assemble(fhirContext, ResourceTypes.ALL, dataSource, transactions, crypto,
                 properties.search().defaultPageSize(), properties.search().maxPageSize());
     }
 

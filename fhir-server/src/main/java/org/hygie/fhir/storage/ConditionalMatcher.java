@@ -4,6 +4,7 @@ import static org.hygie.fhir.error.FhirErrors.badRequest;
 
 import java.util.List;
 import java.util.Map;
+import org.hygie.fhir.storage.index.IndexProtector;
 import org.hygie.fhir.storage.search.QueryString;
 import org.hygie.fhir.storage.search.SearchQuery;
 import org.hygie.fhir.storage.search.SearchRequestParser;
@@ -12,10 +13,12 @@ import org.hygie.fhir.storage.search.SearchRequestParser;
 public class ConditionalMatcher {
     private final SearchRequestParser parser;
     private final ResourceStore store;
+    private final IndexProtector protector;
 
-    public ConditionalMatcher(SearchRequestParser parser, ResourceStore store) {
+    public ConditionalMatcher(SearchRequestParser parser, ResourceStore store, IndexProtector protector) {
         this.parser = parser;
         this.store = store;
+        this.protector = protector;
     }
 
     /**
@@ -37,7 +40,7 @@ public class ConditionalMatcher {
         }
         SearchQuery search = parser.parse(type, params, false, serverBase);
         search = new SearchQuery(search.resourceType(), search.criteria(), List.of(), 2, 0, false);
-        return store.readCurrent(store.search(search).items()).stream()
+        return store.readCurrent(store.search(protector.protect(search)).items()).stream()
                 .map(v -> new ResourceStore.Key(v.type(), v.id()))
                 .toList();
     }

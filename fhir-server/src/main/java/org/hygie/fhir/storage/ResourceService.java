@@ -21,6 +21,7 @@ import java.util.regex.Pattern;
 import org.hygie.fhir.crypto.PayloadCodec;
 import org.hygie.fhir.storage.index.IndexEntry;
 import org.hygie.fhir.storage.index.IndexExtractor;
+import org.hygie.fhir.storage.index.IndexProtector;
 import org.hygie.fhir.storage.index.SearchParameterRegistry;
 import org.hygie.fhir.storage.search.SearchQuery;
 import org.hl7.fhir.instance.model.api.IBaseResource;
@@ -52,6 +53,7 @@ public class ResourceService {
     private final ResourceCodec codec;
     private final IndexExtractor extractor;
     private final SearchParameterRegistry registry;
+    private final IndexProtector protector;
     private final ReferenceScanner references;
     private final ConditionalMatcher matcher;
     private final TransactionTemplate tx;
@@ -59,11 +61,13 @@ public class ResourceService {
     private final Clock clock;
 
     public ResourceService(ResourceStore store, ResourceCodec codec, IndexExtractor extractor, SearchParameterRegistry registry,
-                           ReferenceScanner references, ConditionalMatcher matcher, TransactionTemplate tx, Clock clock) {
+                           IndexProtector protector, ReferenceScanner references, ConditionalMatcher matcher,
+                           TransactionTemplate tx, Clock clock) {
         this.store = store;
         this.codec = codec;
         this.extractor = extractor;
         this.registry = registry;
+        this.protector = protector;
         this.references = references;
         this.matcher = matcher;
         this.tx = tx;
@@ -168,7 +172,7 @@ public class ResourceService {
         writes.deleted.add(key);
         writes.references.remove(key);
         if (cascade) {
-            for (ResourceStore.Key referrer : store.liveReferrers(key)) {
+            for (ResourceStore.Key referrer : store.liveReferrers(protector.linkKey(key.type(), key.id()))) {
                 delete(referrer, true, writes, depth + 1);
             }
         }
@@ -255,6 +259,9 @@ public class ResourceService {
         if (stored.deleted()) {
             throw gone("Version " + version + " of " + key + " is a deletion");
         }
+        if (stored.payload() == null) {
+            throw gone("Version " + version + " of " + key + " was erased");
+        }
         return codec.open(stored);
     }
 
@@ -263,7 +270,7 @@ public class ResourceService {
     }
 
     private Found find(SearchQuery query) {
-        ResourceStore.Page<Long> page = store.search(query);
+        ResourceStore.Page<Long> page = store.search(protector.protect(query));
         List<IBaseResource> resources = store.readCurrent(page.items()).stream().map(codec::open).toList();
         return new Found(resources, page.total());
     }
@@ -281,7 +288,7 @@ public class ResourceService {
         }
         ResourceStore.Page<ResourceStore.Version> page = store.history(query);
         List<HistoryEntry> entries = page.items().stream()
-                .map(v -> new HistoryEntry(v, v.deleted() ? null : codec.open(v)))
+                .map(v -> new HistoryEntry(v, v.deleted() || v.payload() == null ? null : codec.open(v)))
                 .toList();
         return new ResourceStore.Page<>(entries, page.total());
     }
@@ -292,14 +299,14 @@ public class ResourceService {
         resource.setId(new IdType(key.type(), key.id(), Integer.toString(version)));
         ((Resource) resource).getMeta().setVersionId(Integer.toString(version)).setLastUpdated(Date.from(now));
         List<IndexEntry> entries = extractor.extract(resource);
-        String compartment = IndexExtractor.patientCompartment(resource, entries, registry);
+        String compartment = protector.compartmentKey(IndexExtractor.patientCompartment(resource, entries, registry));
         Map<ResourceStore.Key, String> held = references.localReferences(resource);
-        Set<ResourceStore.Key> links = new HashSet<>(held.keySet());
-        links.removeIf(k -> k.type().equals("urn"));
+        Set<String> links = new HashSet<>();
+        held.keySet().stream().filter(k -> !k.type().equals("urn")).forEach(k -> links.add(protector.linkKey(k.type(), k.id())));
         PayloadCodec.Sealed sealed = codec.seal(resource, key, version, compartment);
         try {
             store.writeVersion(new ResourceStore.NewVersion(previous, key.type(), key.id(), version, now, method, false,
-                    sealed.keyId(), sealed.bytes(), compartment, entries, links));
+                    sealed.keyId(), sealed.bytes(), compartment, protector.protect(key.type(), entries), links));
         } catch (DuplicateKeyException | OptimisticLockingFailureException raced) {
             throw conflict(key + " was written concurrently by another request; retry", null);
         }
@@ -338,7 +345,7 @@ public class ResourceService {
         }
         if (!writes.cascade) {
             for (ResourceStore.Key deleted : writes.deleted) {
-                List<ResourceStore.Key> referrers = store.liveReferrers(deleted);
+                List<ResourceStore.Key> referrers = store.liveReferrers(protector.linkKey(deleted.type(), deleted.id()));
                 if (!referrers.isEmpty()) {
                     throw conflict(deleted + " is still referenced by " + describe(referrers)
                             + "; delete or update those first, or delete with _cascade=delete", null);

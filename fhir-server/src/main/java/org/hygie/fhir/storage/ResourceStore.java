@@ -37,11 +37,12 @@ public interface ResourceStore {
 
     /**
      * A version to append. {@code previous} is null for the first version. {@code payload} is null for a
-     * delete. {@code links} are the local references the version holds.
+     * delete. {@code links} are the link keys ({@code IndexProtector#linkKey}) of the local references the
+     * version holds; {@code compartment} and {@code entries} are already protected.
      */
     record NewVersion(Head previous, String type, String id, int version, Instant lastUpdated, String method,
                       boolean deleted, String keyId, byte[] payload, String compartment,
-                      List<IndexEntry> entries, Set<Key> links) {}
+                      List<IndexEntry> entries, Set<String> links) {}
 
     /** A stored version: what history and reads return before the payload is opened. */
     record Version(String type, String id, int version, Instant lastUpdated, String method, boolean deleted,
@@ -69,8 +70,17 @@ public interface ResourceStore {
 
     Page<Version> history(HistoryQuery query);
 
-    /** Live resources whose current version references {@code target}. */
-    List<Key> liveReferrers(Key target);
+    /** Live resources whose current version holds a reference with this link key. */
+    List<Key> liveReferrers(String linkKey);
+
+    /** Current, live resources of a compartment (crypto-shredding). */
+    List<Head> liveInCompartment(String compartment);
+
+    /**
+     * Crypto-shredding of one compartment's resources: every one is marked deleted, its index rows and
+     * links are removed and the payloads sealed under {@code keyId} are dropped from every version.
+     */
+    int erase(String compartment, String keyId);
 
     /** Those of {@code targets} that do not exist or are deleted. */
     Set<Key> missing(Collection<Key> targets);

@@ -4,35 +4,67 @@ import ca.uhn.fhir.context.FhirContext;
 import java.time.Clock;
 import java.util.List;
 import javax.sql.DataSource;
+import org.hygie.fhir.crypto.BlindIndex;
+import org.hygie.fhir.crypto.BlindIndexProtector;
+import org.hygie.fhir.crypto.CompressingPayloadCodec;
+import org.hygie.fhir.crypto.CryptoSettings;
+import org.hygie.fhir.crypto.DataKeys;
+import org.hygie.fhir.crypto.EncryptingPayloadCodec;
+import org.hygie.fhir.crypto.EnvelopeCipher;
 import org.hygie.fhir.crypto.PayloadCodec;
 import org.hygie.fhir.storage.index.IndexExtractor;
+import org.hygie.fhir.storage.index.IndexProtector;
 import org.hygie.fhir.storage.index.SearchParameterRegistry;
+import org.hygie.fhir.storage.jdbc.JdbcDataKeyStore;
 import org.hygie.fhir.storage.jdbc.JdbcResourceStore;
+import org.hygie.fhir.storage.jdbc.JdbcSettings;
 import org.hygie.fhir.storage.search.SearchRequestParser;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.datasource.DataSourceTransactionManager;
 import org.springframework.transaction.PlatformTransactionManager;
 import org.springframework.transaction.support.TransactionTemplate;
 
-/** The storage layer assembled over one DataSource: what the server wires and what the contract tests exercise. */
+/**
+ * The storage layer assembled over one DataSource (whose schema is migrated): what the server wires and
+ * what the contract tests and the key commands use. {@code dataKeys} is null in plaintext mode.
+ */
 public record Storage(ResourceService service, SearchRequestParser searchParser, SearchParameterRegistry registry,
-                      ResourceStore store) {
+                      ResourceStore store, IndexProtector protector, DataKeys dataKeys, TransactionTemplate transactions) {
 
     public static Storage assemble(FhirContext fhirContext, List<String> resourceTypes, DataSource dataSource,
-                                   PlatformTransactionManager transactions, PayloadCodec payloadCodec,
+                                   PlatformTransactionManager transactionManager, CryptoSettings crypto,
                                    int defaultPageSize, int maxPageSize) {
+        JdbcTemplate jdbc = new JdbcTemplate(dataSource);
+        TransactionTemplate tx = new TransactionTemplate(transactionManager);
+        String recorded = tx.execute(s -> new JdbcSettings(jdbc).putIfAbsent("storage.mode", crypto.mode().name()));
+        if (!crypto.mode().name().equals(recorded)) {
+            throw new IllegalStateException("This database was created in " + recorded + " mode; refusing to run it in "
+                    + crypto.mode() + " mode (hygie.crypto.mode)");
+        }
         SearchParameterRegistry registry = new SearchParameterRegistry(fhirContext, resourceTypes);
         SearchRequestParser parser = new SearchRequestParser(registry, defaultPageSize, maxPageSize);
-        ResourceStore store = new JdbcResourceStore(new JdbcTemplate(dataSource));
+        ResourceStore store = new JdbcResourceStore(jdbc);
+
+        PayloadCodec payloadCodec = new CompressingPayloadCodec();
+        IndexProtector protector = IndexProtector.CLEAR;
+        DataKeys dataKeys = null;
+        if (crypto.mode() == CryptoSettings.Mode.ENCRYPTED) {
+            dataKeys = new DataKeys(new JdbcDataKeyStore(jdbc), crypto.masterKey(), crypto.previousMasterKeys(),
+                    crypto.dataKeyCacheSize(), crypto.dataKeyCacheTtl());
+            DataKeys keys = dataKeys;
+            tx.executeWithoutResult(s -> keys.verifyMasterKeys());
+            byte[] indexKey = tx.execute(s -> keys.forCompartment(DataKeys.BLIND_INDEX).key().getEncoded());
+            payloadCodec = new EncryptingPayloadCodec(dataKeys, new EnvelopeCipher(crypto.provider()));
+            protector = new BlindIndexProtector(new BlindIndex(indexKey), registry);
+        }
         ResourceService service = new ResourceService(store, new ResourceCodec(fhirContext, payloadCodec),
-                new IndexExtractor(fhirContext, registry), registry, new ReferenceScanner(fhirContext),
-                new ConditionalMatcher(parser, store), new TransactionTemplate(transactions), Clock.systemUTC());
-        return new Storage(service, parser, registry, store);
+                new IndexExtractor(fhirContext, registry), registry, protector, new ReferenceScanner(fhirContext),
+                new ConditionalMatcher(parser, store, protector), tx, Clock.systemUTC());
+        return new Storage(service, parser, registry, store, protector, dataKeys, tx);
     }
 
     /** For callers without a Spring context (tests, commands). */
-    public static Storage assemble(FhirContext fhirContext, List<String> resourceTypes, DataSource dataSource,
-                                   PayloadCodec payloadCodec) {
-        return assemble(fhirContext, resourceTypes, dataSource, new DataSourceTransactionManager(dataSource), payloadCodec, 20, 1000);
+    public static Storage assemble(FhirContext fhirContext, List<String> resourceTypes, DataSource dataSource, CryptoSettings crypto) {
+        return assemble(fhirContext, resourceTypes, dataSource, new DataSourceTransactionManager(dataSource), crypto, 20, 1000);
     }
 }

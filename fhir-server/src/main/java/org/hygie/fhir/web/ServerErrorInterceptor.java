@@ -11,6 +11,7 @@ import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.util.UUID;
 import org.hygie.fhir.error.FhirErrors;
+import org.hygie.fhir.storage.ResourceCodec;
 import org.hl7.fhir.r4.model.OperationOutcome;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -48,6 +49,12 @@ public class ServerErrorInterceptor {
                     request.getRequestPath(), cause.toString());
             String message = "The database is unavailable; retry later (incident " + incident + ")";
             return new ServiceUnavailableException(message, FhirErrors.outcome(OperationOutcome.IssueType.TRANSIENT, message, null));
+        }
+        if (cause instanceof ResourceCodec.StoredDataIntegrityException integrity) {
+            // The message names the resource version and the failure, never data or keys.
+            log.error("Incident {}: {}", incident, integrity.getMessage());
+            String message = integrity.getMessage() + "; it is not served (incident " + incident + ")";
+            return new InternalErrorException(message, FhirErrors.outcome(OperationOutcome.IssueType.EXCEPTION, message, null));
         }
         log.error("Incident {}: unexpected failure during {} {}", incident, request.getRequestType(), request.getRequestPath(), cause);
         String message = "Internal server error (incident " + incident + ")";

@@ -27,4 +27,7 @@ public sealed interface IndexEntry {
     record Quantity(String param, BigDecimal value, String system, String code, String unit) implements IndexEntry {}
 
     record Uri(String param, String uri) implements IndexEntry {}
+
+    /** A keyed digest (blind index) standing in for a sensitive value: equality is all it allows. */
+    record Blind(String param, String digestHex) implements IndexEntry {}
 }

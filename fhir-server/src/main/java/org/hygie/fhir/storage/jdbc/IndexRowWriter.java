@@ -2,15 +2,15 @@ package org.hygie.fhir.storage.jdbc;
 
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HexFormat;
 import java.util.List;
-import org.hygie.fhir.storage.ResourceStore;
 import org.hygie.fhir.storage.index.IndexEntry;
 import org.springframework.jdbc.core.JdbcTemplate;
 
 /** Replaces the index rows and links of one resource with those of its new current version. */
 final class IndexRowWriter {
     private static final List<String> INDEX_TABLES =
-            List.of("idx_token", "idx_string", "idx_date", "idx_reference", "idx_number", "idx_quantity", "idx_uri");
+            List.of("idx_token", "idx_string", "idx_date", "idx_reference", "idx_number", "idx_quantity", "idx_uri", "idx_blind");
 
     private final JdbcTemplate jdbc;
 
@@ -25,7 +25,7 @@ final class IndexRowWriter {
         jdbc.update("delete from resource_link where source_pk = ?", pk);
     }
 
-    void write(long pk, String type, List<IndexEntry> entries, Collection<ResourceStore.Key> links) {
+    void write(long pk, String type, List<IndexEntry> entries, Collection<String> links) {
         List<Object[]> tokens = new ArrayList<>();
         List<Object[]> strings = new ArrayList<>();
         List<Object[]> dates = new ArrayList<>();
@@ -33,6 +33,7 @@ final class IndexRowWriter {
         List<Object[]> numbers = new ArrayList<>();
         List<Object[]> quantities = new ArrayList<>();
         List<Object[]> uris = new ArrayList<>();
+        List<Object[]> blind = new ArrayList<>();
         for (IndexEntry e : entries) {
             if (e instanceof IndexEntry.Token t) {
                 tokens.add(new Object[] {pk, type, t.param(), t.system(), t.code(), t.textNorm()});
@@ -48,6 +49,8 @@ final class IndexRowWriter {
                 quantities.add(new Object[] {pk, type, q.param(), q.value(), q.system(), q.code(), q.unit()});
             } else if (e instanceof IndexEntry.Uri u) {
                 uris.add(new Object[] {pk, type, u.param(), u.uri()});
+            } else if (e instanceof IndexEntry.Blind b) {
+                blind.add(new Object[] {pk, type, b.param(), HexFormat.of().parseHex(b.digestHex())});
             }
         }
         insert("insert into idx_token (resource_pk, res_type, param, system, code, text_norm) values (?, ?, ?, ?, ?, ?)", tokens);
@@ -57,8 +60,9 @@ final class IndexRowWriter {
         insert("insert into idx_number (resource_pk, res_type, param, value) values (?, ?, ?, ?)", numbers);
         insert("insert into idx_quantity (resource_pk, res_type, param, value, system, code, unit) values (?, ?, ?, ?, ?, ?, ?)", quantities);
         insert("insert into idx_uri (resource_pk, res_type, param, uri) values (?, ?, ?, ?)", uris);
-        insert("insert into resource_link (source_pk, target_type, target_id) values (?, ?, ?)",
-                links.stream().map(k -> new Object[] {pk, k.type(), k.id()}).toList());
+        insert("insert into idx_blind (resource_pk, res_type, param, digest) values (?, ?, ?, ?)", blind);
+        insert("insert into resource_link (source_pk, target_key) values (?, ?)",
+                links.stream().map(k -> new Object[] {pk, k}).toList());
     }
 
     private void insert(String sql, List<Object[]> rows) {

@@ -158,10 +158,26 @@ public class JdbcResourceStore implements ResourceStore {
     }
 
     @Override
-    public List<Key> liveReferrers(Key target) {
+    public List<Key> liveReferrers(String linkKey) {
         return jdbc.query("select distinct r.res_type, r.res_id from resource_link l join resource r on r.pk = l.source_pk"
-                        + " where l.target_type = ? and l.target_id = ? and not r.deleted order by 1, 2",
-                (rs, n) -> new Key(rs.getString(1), rs.getString(2)), target.type(), target.id());
+                        + " where l.target_key = ? and not r.deleted order by 1, 2",
+                (rs, n) -> new Key(rs.getString(1), rs.getString(2)), linkKey);
+    }
+
+    @Override
+    public List<Head> liveInCompartment(String compartment) {
+        return jdbc.query("select pk, res_type, res_id, version, deleted, last_updated from resource where compartment = ? and not deleted",
+                HEAD, compartment);
+    }
+
+    @Override
+    public int erase(String compartment, String keyId) {
+        List<Long> pks = jdbc.queryForList("select pk from resource where compartment = ? for update", Long.class, compartment);
+        for (Long pk : pks) {
+            indexRows.clear(pk);
+        }
+        jdbc.update("update resource set deleted = true where compartment = ?", compartment);
+        return jdbc.update("update resource_version set payload = null where key_id = ?", keyId);
     }
 
     @Override

@@ -6,6 +6,7 @@ import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.HexFormat;
 import java.util.List;
 import org.hygie.fhir.storage.index.SearchParam;
 import org.hygie.fhir.storage.search.Prefix;
@@ -44,7 +45,7 @@ final class SearchSql {
                 return;
             }
             where.append(missing.missing() ? "not exists" : "exists")
-                    .append(" (select 1 from ").append(table(param)).append(" i where i.resource_pk = r.pk and i.param = ?)");
+                    .append(" (select 1 from ").append(table(c)).append(" i where i.resource_pk = r.pk and i.param = ?)");
             whereArgs.add(name);
             return;
         }
@@ -59,7 +60,7 @@ final class SearchSql {
         }
         boolean negated = "not".equals(c.modifier());
         where.append(negated ? "not exists" : "exists")
-                .append(" (select 1 from ").append(table(param))
+                .append(" (select 1 from ").append(table(c))
                 .append(" i where i.resource_pk = r.pk and i.res_type = ? and i.param = ? and ");
         whereArgs.add(param.resourceType());
         whereArgs.add(name);
@@ -80,7 +81,10 @@ final class SearchSql {
 
     private void valuePredicate(SearchQuery.Criterion c, SearchValue value) {
         String modifier = c.modifier();
-        if (value instanceof SearchValue.Token t) {
+        if (value instanceof SearchValue.Blind b) {
+            where.append("i.digest = ?");
+            whereArgs.add(HexFormat.of().parseHex(b.digestHex()));
+        } else if (value instanceof SearchValue.Token t) {
             tokenPredicate(t);
         } else if (value instanceof SearchValue.Text t) {
             textPredicate(c, modifier, t);
@@ -257,6 +261,10 @@ final class SearchSql {
                 orderArgs.add(param.name());
             }
         }
+    }
+
+    private static String table(SearchQuery.Criterion c) {
+        return c.blind() ? "idx_blind" : table(c.param());
     }
 
     static String table(SearchParam param) {

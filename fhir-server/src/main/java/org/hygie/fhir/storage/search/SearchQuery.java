@@ -15,11 +15,20 @@ public record SearchQuery(
         int offset,
         boolean countTotal) {
 
-    public record Criterion(SearchParam param, String modifier, List<SearchValue> anyOf) {}
+    /** {@code blind}: the parameter's values are kept as blind-index digests, searched by equality only. */
+    public record Criterion(SearchParam param, String modifier, List<SearchValue> anyOf, boolean blind) {
+        public Criterion(SearchParam param, String modifier, List<SearchValue> anyOf) {
+            this(param, modifier, anyOf, false);
+        }
+    }
 
     public record SortKey(SearchParam param, boolean descending) {}
 
     public SearchQuery withPage(int newCount, int newOffset) {
         return new SearchQuery(resourceType, criteria, sort, newCount, newOffset, countTotal);
+    }
+
+    public SearchQuery withCriteria(List<Criterion> newCriteria) {
+        return new SearchQuery(resourceType, newCriteria, sort, count, offset, countTotal);
     }
 }

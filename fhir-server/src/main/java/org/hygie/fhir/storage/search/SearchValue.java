@@ -25,4 +25,7 @@ public sealed interface SearchValue {
     record Uri(String uri) implements SearchValue {}
 
     record Missing(boolean missing) implements SearchValue {}
+
+    /** A value of a protected parameter, as the blind-index digest it must equal. */
+    record Blind(String digestHex) implements SearchValue {}
 }

@@ -14,7 +14,8 @@ import java.time.Instant;
 import java.util.List;
 import javax.sql.DataSource;
 import org.hygie.fhir.config.ResourceTypes;
-import org.hygie.fhir.crypto.CompressingPayloadCodec;
+import org.hygie.fhir.crypto.CryptoSettings;
+import org.hygie.fhir.testsupport.TestCrypto;
 import org.hygie.fhir.storage.ResourceService;
 import org.hygie.fhir.storage.ResourceStore;
 import org.hygie.fhir.storage.ResourceStore.Key;
@@ -44,9 +45,14 @@ public abstract class StoreContract {
 
     protected abstract DataSource dataSource();
 
+    /** Encrypted, as a server runs by default; a subclass may measure the plaintext mode too. */
+    protected CryptoSettings crypto() {
+        return TestCrypto.encrypted();
+    }
+
     @BeforeAll
     void assemble() {
-        Storage storage = Storage.assemble(FHIR, ResourceTypes.ALL, dataSource(), new CompressingPayloadCodec());
+        Storage storage = Storage.assemble(FHIR, ResourceTypes.ALL, dataSource(), crypto());
         service = storage.service();
         store = storage.store();
         parser = storage.searchParser();

@@ -1,0 +1,49 @@
+package org.hygie.fhir.crypto;
+
+import ca.uhn.fhir.rest.api.RestSearchParameterTypeEnum;
+import java.util.Map;
+import java.util.Set;
+import org.hygie.fhir.storage.index.SearchParam;
+
+/**
+ * Which search values are kept only as blind indexes: the one place this is decided.
+ *
+ * <p>In patient data (the types of the patient compartment) every parameter is protected unless it is
+ * listed as clear below: a parameter added later is protected by default. Clear ones are the workflow
+ * fields that scheduling and document management query by range or sort on (status, dates, the
+ * practitioner, location and slot of an appointment): they describe the care offer, not the patient.
+ * In directory data (practitioners, roles, organizations, locations, services, schedules, slots) values
+ * are public and stay clear, except references that can point to a patient.
+ */
+public final class SensitivityPolicy {
+    private static final Set<String> ALWAYS_CLEAR = Set.of("_id", "_lastUpdated", "_profile", "_tag", "_security");
+
+    private static final Map<String, Set<String>> CLEAR_IN_PATIENT_DATA = Map.of(
+            "Patient", Set.of(),
+            "Appointment", Set.of("status", "date", "practitioner", "location", "slot", "service-type",
+                    "service-category", "specialty", "appointment-type", "part-status"),
+            "AppointmentResponse", Set.of("part-status", "practitioner", "location", "appointment"),
+            "DocumentReference", Set.of("status", "date", "period"),
+            "List", Set.of("status", "date"),
+            "Binary", Set.of());
+
+    private static final Set<String> PATIENT_TYPES = Set.of("Patient", "RelatedPerson", "Group");
+
+    private SensitivityPolicy() {}
+
+    public static boolean isProtected(SearchParam param) {
+        if (ALWAYS_CLEAR.contains(param.name())) {
+            return false;
+        }
+        Set<String> clear = CLEAR_IN_PATIENT_DATA.get(param.resourceType());
+        if (clear != null) {
+            return !clear.contains(param.name());
+        }
+        return param.type() == RestSearchParameterTypeEnum.REFERENCE
+                && (param.targets().isEmpty() || param.targets().stream().anyMatch(PATIENT_TYPES::contains));
+    }
+
+    public static boolean isPatientData(String type) {
+        return CLEAR_IN_PATIENT_DATA.containsKey(type);
+    }
+}
