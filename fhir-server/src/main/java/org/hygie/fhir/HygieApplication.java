@@ -1,11 +1,15 @@
 package org.hygie.fhir;
 
+import org.hygie.fhir.keys.KeysCommand;
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
 
 @SpringBootApplication
 public class HygieApplication {
     public static void main(String[] args) {
+        if (args.length > 0 && args[0].equals("keys")) {
+            System.exit(KeysCommand.run(args, System.out));
+        }
         SpringApplication.run(HygieApplication.class, args);
     }
 }

@@ -8,7 +8,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.function.IntConsumer;
 import javax.crypto.SecretKey;
 import javax.crypto.spec.SecretKeySpec;
 import org.springframework.transaction.support.TransactionSynchronization;
@@ -107,21 +106,28 @@ public class DataKeys {
         }
     }
 
-    /** Re-wraps every live data key under the current master key, {@code batch} at a time; resumable. */
-    public int rewrapAll(int batch, IntConsumer progress) {
-        int done = 0;
-        while (true) {
-            List<DataKeyStore.WrappedKey> keys = store.wrappedByOtherThan(current.id(), batch);
-            if (keys.isEmpty()) {
-                return done;
-            }
-            for (DataKeyStore.WrappedKey k : keys) {
-                byte[] raw = AesKeyWrap.unwrap(masterKey(k).key().getEncoded(), k.wrapped());
-                store.rewrap(k.id(), k.kekId(), current.id(), AesKeyWrap.wrap(current.key().getEncoded(), raw));
-                done++;
-            }
-            progress.accept(done);
+    /**
+     * Re-wraps up to {@code batch} data keys still wrapped by an older master key under the current one;
+     * returns how many. Data is not re-encrypted. Run batch after batch (each in its own transaction)
+     * until it returns 0: stopping half-way loses nothing, a rerun carries on.
+     */
+    public int rewrapBatch(int batch) {
+        List<DataKeyStore.WrappedKey> keys = store.wrappedByOtherThan(current.id(), batch);
+        for (DataKeyStore.WrappedKey k : keys) {
+            byte[] raw = AesKeyWrap.unwrap(masterKey(k).key().getEncoded(), k.wrapped());
+            store.rewrap(k.id(), k.kekId(), current.id(), AesKeyWrap.wrap(current.key().getEncoded(), raw));
         }
+        return keys.size();
+    }
+
+    /** The id of the compartment's live key, without creating one. */
+    public java.util.Optional<String> idOf(String compartment) {
+        return store.byCompartment(compartment).filter(k -> k.wrapped() != null).map(DataKeyStore.WrappedKey::id);
+    }
+
+    /** Live data keys per master key id. */
+    public Map<String, Integer> countByMasterKey() {
+        return store.countByKek();
     }
 
     /** Crypto-shredding: the compartment's key is gone for good, and with it every payload it sealed. */
