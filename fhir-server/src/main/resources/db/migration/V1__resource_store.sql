@@ -16,6 +16,8 @@ create table resource (
     constraint resource_type_id_uq unique (res_type, res_id)
 );
 create index resource_type_updated_idx on resource (res_type, last_updated, pk) where not deleted;
+-- default result order (insertion order): lets a first page stop after _count matches
+create index resource_type_pk_idx on resource (res_type, pk) where not deleted;
 
 create table resource_version (
     resource_pk   bigint      not null references resource (pk),
@@ -114,15 +116,16 @@ create table idx_quantity (
 create index idx_quantity_value_idx on idx_quantity (res_type, param, value);
 create index idx_quantity_pk_idx on idx_quantity (resource_pk);
 
--- Protected (sensitive) values: keyed HMAC digests only; see SensitivityPolicy and BlindIndexProtector.
+-- Protected (sensitive) values: keyed HMAC digests only, one row per resource holding all of them
+-- (see SensitivityPolicy and BlindIndexProtector). A digest is keyed per (type, parameter), so it
+-- identifies its parameter by itself; a GIN index answers "holds this digest".
 create table idx_blind (
-    resource_pk  bigint not null references resource (pk),
-    res_type     text   not null,
-    param        text   not null,
-    digest       bytea  not null
+    resource_pk  bigint  not null references resource (pk),
+    res_type     text    not null,
+    digests      bytea[] not null
 );
-create index idx_blind_value_idx on idx_blind (res_type, param, digest);
-create index idx_blind_pk_idx on idx_blind (resource_pk);
+create index idx_blind_digests_idx on idx_blind using gin (digests);
+create unique index idx_blind_pk_idx on idx_blind (resource_pk);
 
 create table idx_uri (
     resource_pk  bigint not null references resource (pk),

@@ -36,6 +36,7 @@ public final class EmbeddedDatabase implements AutoCloseable {
         config.setJdbcUrl(postgres.getJdbcUrl("postgres", "postgres"));
         config.setPoolName("hygie-embedded");
         config.setMaximumPoolSize(10);
+        config.addDataSourceProperty("reWriteBatchedInserts", "true");
         dataSource = new HikariDataSource(config);
         log.warn("No spring.datasource.url configured: using the embedded PostgreSQL in {} (fine for trying Hygie out;"
                 + " point spring.datasource.url at a PostgreSQL 15+ server in production)", cluster);

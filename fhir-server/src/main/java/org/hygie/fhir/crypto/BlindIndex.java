@@ -20,6 +20,8 @@ public class BlindIndex {
 
     private final byte[] indexMasterKey;
     private final Map<String, SecretKeySpec> keys = new ConcurrentHashMap<>();
+    /** Mac.getInstance costs more than the HMAC of a short value: one initialized Mac per key and thread. */
+    private final ThreadLocal<Map<String, Mac>> macs = ThreadLocal.withInitial(java.util.HashMap::new);
 
     public BlindIndex(byte[] indexMasterKey) {
         this.indexMasterKey = indexMasterKey.clone();
@@ -27,11 +29,15 @@ public class BlindIndex {
 
     /** @param kind separates the forms of one value (prefix, exact, system|code ...) */
     public String digest(String type, String param, String kind, String value) {
-        SecretKeySpec key = keys.computeIfAbsent(type + "|" + param,
-                k -> new SecretKeySpec(Hkdf.derive(indexMasterKey, "hygie/blind-index/v1|" + k), "HmacSHA256"));
+        String name = type + "|" + param;
         try {
-            Mac mac = Mac.getInstance("HmacSHA256");
-            mac.init(key);
+            Mac mac = macs.get().get(name);
+            if (mac == null) {
+                mac = Mac.getInstance("HmacSHA256");
+                mac.init(keys.computeIfAbsent(name,
+                        k -> new SecretKeySpec(Hkdf.derive(indexMasterKey, "hygie/blind-index/v1|" + k), "HmacSHA256")));
+                macs.get().put(name, mac);
+            }
             mac.update(kind.getBytes(StandardCharsets.UTF_8));
             mac.update((byte) 0);
             byte[] full = mac.doFinal(value.getBytes(StandardCharsets.UTF_8));

@@ -27,6 +27,8 @@ import org.hygie.fhir.storage.search.SearchValue;
  */
 public class BlindIndexProtector implements IndexProtector {
     static final int MAX_PREFIX = 64;
+    /** The digest every protected parameter with a value holds: answers :missing. */
+    private static final String PRESENT = "present";
     private static final long DAY_MS = 86_400_000L;
 
     private final BlindIndex blind;
@@ -46,6 +48,7 @@ public class BlindIndexProtector implements IndexProtector {
                 out.add(e);
                 continue;
             }
+            out.add(new IndexEntry.Blind(e.param(), blind.digest(type, e.param(), PRESENT, "")));
             for (String[] form : forms(e)) {
                 out.add(new IndexEntry.Blind(e.param(), blind.digest(type, e.param(), form[0], form[1])));
             }
@@ -111,17 +114,18 @@ public class BlindIndexProtector implements IndexProtector {
                 criteria.add(c);
                 continue;
             }
+            if (c.anyOf().size() == 1 && c.anyOf().get(0) instanceof SearchValue.Missing missing) {
+                // :missing=true is "does not hold the presence digest"
+                SearchValue present = new SearchValue.Blind(blind.digest(param.resourceType(), param.name(), PRESENT, ""));
+                criteria.add(new SearchQuery.Criterion(param, missing.missing() ? "not" : null, List.of(present), true));
+                continue;
+            }
             List<SearchValue> digests = new ArrayList<>();
             for (SearchValue v : c.anyOf()) {
-                if (v instanceof SearchValue.Missing) {
-                    digests.add(v);
-                } else {
-                    String[] form = queryForm(param, c.modifier(), v);
-                    digests.add(new SearchValue.Blind(blind.digest(param.resourceType(), param.name(), form[0], form[1])));
-                }
+                String[] form = queryForm(param, c.modifier(), v);
+                digests.add(new SearchValue.Blind(blind.digest(param.resourceType(), param.name(), form[0], form[1])));
             }
-            String modifier = "not".equals(c.modifier()) || "missing".equals(c.modifier()) ? c.modifier() : null;
-            criteria.add(new SearchQuery.Criterion(param, modifier, digests, true));
+            criteria.add(new SearchQuery.Criterion(param, "not".equals(c.modifier()) ? "not" : null, digests, true));
         }
         return query.withCriteria(criteria);
     }

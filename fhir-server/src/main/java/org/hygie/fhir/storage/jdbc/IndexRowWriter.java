@@ -33,7 +33,7 @@ final class IndexRowWriter {
         List<Object[]> numbers = new ArrayList<>();
         List<Object[]> quantities = new ArrayList<>();
         List<Object[]> uris = new ArrayList<>();
-        List<Object[]> blind = new ArrayList<>();
+        List<byte[]> blind = new ArrayList<>();
         for (IndexEntry e : entries) {
             if (e instanceof IndexEntry.Token t) {
                 tokens.add(new Object[] {pk, type, t.param(), t.system(), t.code(), t.textNorm()});
@@ -50,7 +50,7 @@ final class IndexRowWriter {
             } else if (e instanceof IndexEntry.Uri u) {
                 uris.add(new Object[] {pk, type, u.param(), u.uri()});
             } else if (e instanceof IndexEntry.Blind b) {
-                blind.add(new Object[] {pk, type, b.param(), HexFormat.of().parseHex(b.digestHex())});
+                blind.add(HexFormat.of().parseHex(b.digestHex()));
             }
         }
         insert("insert into idx_token (resource_pk, res_type, param, system, code, text_norm) values (?, ?, ?, ?, ?, ?)", tokens);
@@ -60,7 +60,9 @@ final class IndexRowWriter {
         insert("insert into idx_number (resource_pk, res_type, param, value) values (?, ?, ?, ?)", numbers);
         insert("insert into idx_quantity (resource_pk, res_type, param, value, system, code, unit) values (?, ?, ?, ?, ?, ?, ?)", quantities);
         insert("insert into idx_uri (resource_pk, res_type, param, uri) values (?, ?, ?, ?)", uris);
-        insert("insert into idx_blind (resource_pk, res_type, param, digest) values (?, ?, ?, ?)", blind);
+        if (!blind.isEmpty()) {
+            jdbc.update("insert into idx_blind (resource_pk, res_type, digests) values (?, ?, ?)", pk, type, blind.toArray(byte[][]::new));
+        }
         insert("insert into resource_link (source_pk, target_key) values (?, ?)",
                 links.stream().map(k -> new Object[] {pk, k}).toList());
     }

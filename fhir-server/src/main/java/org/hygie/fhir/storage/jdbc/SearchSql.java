@@ -59,6 +59,13 @@ final class SearchSql {
             return;
         }
         boolean negated = "not".equals(c.modifier());
+        if (c.blind()) {
+            // all of a resource's digests in one row: "holds any of these digests"
+            where.append(negated ? "not exists" : "exists")
+                    .append(" (select 1 from idx_blind i where i.resource_pk = r.pk and i.digests && ?)");
+            whereArgs.add(c.anyOf().stream().map(v -> HexFormat.of().parseHex(((SearchValue.Blind) v).digestHex())).toArray(byte[][]::new));
+            return;
+        }
         where.append(negated ? "not exists" : "exists")
                 .append(" (select 1 from ").append(table(c))
                 .append(" i where i.resource_pk = r.pk and i.res_type = ? and i.param = ? and ");
@@ -81,10 +88,7 @@ final class SearchSql {
 
     private void valuePredicate(SearchQuery.Criterion c, SearchValue value) {
         String modifier = c.modifier();
-        if (value instanceof SearchValue.Blind b) {
-            where.append("i.digest = ?");
-            whereArgs.add(HexFormat.of().parseHex(b.digestHex()));
-        } else if (value instanceof SearchValue.Token t) {
+        if (value instanceof SearchValue.Token t) {
             tokenPredicate(t);
         } else if (value instanceof SearchValue.Text t) {
             textPredicate(c, modifier, t);
@@ -264,7 +268,7 @@ final class SearchSql {
     }
 
     private static String table(SearchQuery.Criterion c) {
-        return c.blind() ? "idx_blind" : table(c.param());
+        return table(c.param());
     }
 
     static String table(SearchParam param) {
