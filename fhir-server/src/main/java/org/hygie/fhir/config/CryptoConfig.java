@@ -55,6 +55,6 @@ public class CryptoConfig {
                 previous.isEmpty() ? "" : " (previous keys " + previous.stream().map(MasterKey::id).toList() + ")");
         String provider = crypto.provider() == null || crypto.provider().isBlank() ? null : crypto.provider();
         return new CryptoSettings(CryptoSettings.Mode.ENCRYPTED, master, previous, provider,
-                crypto.dataKeyCacheSize(), crypto.dataKeyCacheTtl());
+                crypto.dataKeyCacheSize(), crypto.dataKeyCacheTtl(), crypto.maintenance());
     }
 }

@@ -30,11 +30,12 @@ public record HygieProperties(
      * @param previousMasterKeyFiles  older master keys, needed while a rotation re-wraps data keys
      * @param keystore                or: an AES secret-key entry in a PKCS#12 keystore
      * @param provider                JCA provider for AES-GCM; empty = the JDK's (AES-NI)
+     * @param maintenance             set by the key commands only (see {@code CryptoSettings#forMaintenance})
      */
     public record Crypto(@DefaultValue("encrypted") String mode, Path masterKeyFile,
                          @DefaultValue List<Path> previousMasterKeyFiles, @DefaultValue Keystore keystore,
                          String provider, @DefaultValue("10000") int dataKeyCacheSize,
-                         @DefaultValue("10m") Duration dataKeyCacheTtl) {}
+                         @DefaultValue("10m") Duration dataKeyCacheTtl, @DefaultValue("false") boolean maintenance) {}
 
     /** The password is best given as the environment variable HYGIE_CRYPTO_KEYSTORE_PASSWORD. */
     public record Keystore(Path path, @DefaultValue("hygie-master") String alias, String password) {}

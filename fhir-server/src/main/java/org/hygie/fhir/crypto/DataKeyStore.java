@@ -27,6 +27,9 @@ public interface DataKeyStore {
 
     void rewrap(String id, String expectedKekId, String newKekId, byte[] wrapped);
 
+    /** Moves a key to a new compartment name (index key rotation renames every compartment). */
+    void renameCompartment(String from, String to);
+
     /** Forgets the key material for good; returns false when there was no live key. */
     boolean destroy(String compartment);
 }

@@ -130,6 +130,15 @@ public class DataKeys {
         return store.countByKek();
     }
 
+    /** Index key rotation renames compartments: the key stays, its name changes. */
+    public void renameCompartment(String from, String to) {
+        if (from.equals(to)) {
+            return;
+        }
+        store.renameCompartment(from, to);
+        byCompartment.invalidate(from);
+    }
+
     /** Crypto-shredding: the compartment's key is gone for good, and with it every payload it sealed. */
     public boolean destroy(String compartment) {
         DataKey cached = byCompartment.getIfPresent(compartment);

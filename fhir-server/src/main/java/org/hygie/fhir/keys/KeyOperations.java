@@ -1,8 +1,14 @@
 package org.hygie.fhir.keys;
 
+import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 import java.util.function.IntConsumer;
+import org.hygie.fhir.crypto.BlindIndex;
+import org.hygie.fhir.crypto.BlindIndexProtector;
 import org.hygie.fhir.crypto.DataKeys;
+import org.hygie.fhir.storage.ResourceStore;
+import org.hygie.fhir.storage.index.IndexProtector;
 import org.hygie.fhir.storage.Storage;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -50,6 +56,56 @@ public class KeyOperations {
         }
         log.info("Master key rotation: {} data keys now wrapped by {}", total, keys.currentMasterKey().id());
         return total;
+    }
+
+    /**
+     * Index key rotation: a new blind-index key, and every live resource's digests, links and compartment
+     * names rebuilt with it (data keys follow their compartment's new name). Offline: servers must be
+     * stopped, and refuse to start until it is finished. Resumable: progress is kept in the database, a
+     * rerun carries on. The old index key is destroyed at the end. Returns how many resources were re-indexed.
+     */
+    public int rotateIndexKey(IntConsumer progress) {
+        DataKeys keys = dataKeys();
+        var settings = storage.settings();
+        String pending = storage.transactions().execute(s -> settings.get(Storage.INDEX_KEY_PENDING).orElseGet(() -> {
+            String name = DataKeys.BLIND_INDEX + "@" + UUID.randomUUID();
+            keys.forCompartment(name);
+            settings.put(Storage.INDEX_KEY_PENDING, name);
+            settings.put(Storage.INDEX_ROTATION_PROGRESS, "0");
+            return name;
+        }));
+        byte[] newKey = storage.transactions().execute(s -> keys.forCompartment(pending).key().getEncoded());
+        IndexProtector target = new BlindIndexProtector(new BlindIndex(newKey), storage.registry());
+        int done = 0;
+        while (true) {
+            Integer batch = storage.transactions().execute(s -> {
+                long after = Long.parseLong(settings.get(Storage.INDEX_ROTATION_PROGRESS).orElse("0"));
+                List<ResourceStore.Head> heads = storage.store().liveAfter(after, BATCH);
+                for (ResourceStore.Head head : heads) {
+                    String[] compartment = storage.service().reindex(head, target);
+                    if (compartment != null && !compartment[0].equals(compartment[1])) {
+                        keys.renameCompartment(compartment[0], compartment[1]);
+                        storage.store().renameCompartment(compartment[0], compartment[1]);
+                    }
+                    settings.put(Storage.INDEX_ROTATION_PROGRESS, Long.toString(head.pk()));
+                }
+                return heads.size();
+            });
+            if (batch == null || batch == 0) {
+                break;
+            }
+            done += batch;
+            progress.accept(done);
+        }
+        storage.transactions().executeWithoutResult(s -> {
+            String old = settings.get(Storage.INDEX_KEY).orElse(DataKeys.BLIND_INDEX);
+            settings.put(Storage.INDEX_KEY, pending);
+            settings.delete(Storage.INDEX_KEY_PENDING);
+            settings.delete(Storage.INDEX_ROTATION_PROGRESS);
+            keys.destroy(old);
+        });
+        log.info("Index key rotation: {} resources re-indexed under a new blind-index key", done);
+        return done;
     }
 
     /**

@@ -22,6 +22,7 @@ public final class KeysCommand {
               generate-master-key <file>    write a new master key file (32 random bytes, base64, mode 0600)
               rotate-master                 re-wrap every data key under hygie.crypto.master-key-file; list the
                                             old key in hygie.crypto.previous-master-key-files while it runs
+              rotate-index                  new blind-index key and every resource re-indexed; servers stopped
               shred-patient <Patient id>    destroy a patient's data key (crypto-shredding)
             options are the server's: --hygie.data-dir=..., --hygie.crypto.master-key-file=..., --spring.datasource.url=...""";
 
@@ -46,7 +47,8 @@ public final class KeysCommand {
         }
         try (ConfigurableApplicationContext context = new SpringApplicationBuilder(HygieApplication.class)
                 .web(WebApplicationType.NONE)
-                .properties("logging.level.root=WARN", "spring.main.banner-mode=off")
+                .properties("logging.level.root=WARN", "spring.main.banner-mode=off",
+                        "hygie.crypto.maintenance=" + command.equals("rotate-index"))
                 .run(options)) {
             KeyOperations keys = new KeyOperations(context.getBean(Storage.class));
             switch (command) {
@@ -54,6 +56,10 @@ public final class KeysCommand {
                 case "rotate-master" -> {
                     int total = keys.rotateMasterKey(done -> out.println("re-wrapped " + done + " data keys"));
                     out.println("done: " + total + " data keys re-wrapped; remove the old key from previous-master-key-files");
+                }
+                case "rotate-index" -> {
+                    int total = keys.rotateIndexKey(done -> out.println("re-indexed " + done + " resources"));
+                    out.println("done: " + total + " resources re-indexed under a new index key; servers may start");
                 }
                 case "shred-patient" -> {
                     if (positional.length != 1) {

@@ -293,6 +293,22 @@ public class ResourceService {
         return new ResourceStore.Page<>(entries, page.total());
     }
 
+    /**
+     * Rebuilds the index rows, links and compartment of a resource's current version with {@code target}
+     * (index key rotation); returns the compartment names before and after, or null outside a compartment.
+     */
+    public String[] reindex(ResourceStore.Head head, IndexProtector target) {
+        IBaseResource resource = codec.open(store.readVersion(new ResourceStore.Key(head.type(), head.id()), head.version()).orElseThrow());
+        List<IndexEntry> entries = extractor.extract(resource);
+        String patientId = IndexExtractor.patientCompartment(resource, entries, registry);
+        Set<String> links = new HashSet<>();
+        references.localReferences(resource).keySet().stream().filter(k -> !k.type().equals("urn"))
+                .forEach(k -> links.add(target.linkKey(k.type(), k.id())));
+        String compartment = target.compartmentKey(patientId);
+        store.replaceIndex(head, target.protect(head.type(), entries), links, compartment);
+        return patientId == null ? null : new String[] {protector.compartmentKey(patientId), compartment};
+    }
+
     private Outcome write(ResourceStore.Key key, ResourceStore.Head previous, IBaseResource resource, String method, WriteSet writes) {
         int version = previous == null ? 1 : previous.version() + 1;
         Instant now = nextInstant(previous);

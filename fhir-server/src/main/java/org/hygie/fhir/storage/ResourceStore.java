@@ -73,6 +73,15 @@ public interface ResourceStore {
     /** Live resources whose current version holds a reference with this link key. */
     List<Key> liveReferrers(String linkKey);
 
+    /** Live resources with a primary key above {@code afterPk}, in key order (re-indexing in batches). */
+    List<Head> liveAfter(long afterPk, int limit);
+
+    /** Replaces the index rows, links and compartment of a resource's current version (re-indexing). */
+    void replaceIndex(Head head, List<IndexEntry> entries, Set<String> links, String compartment);
+
+    /** Renames a compartment on every resource row, deleted ones included. */
+    void renameCompartment(String from, String to);
+
     /** Current, live resources of a compartment (crypto-shredding). */
     List<Head> liveInCompartment(String compartment);
 

@@ -29,14 +29,21 @@ import org.springframework.transaction.support.TransactionTemplate;
  * what the contract tests and the key commands use. {@code dataKeys} is null in plaintext mode.
  */
 public record Storage(ResourceService service, SearchRequestParser searchParser, SearchParameterRegistry registry,
-                      ResourceStore store, IndexProtector protector, DataKeys dataKeys, TransactionTemplate transactions) {
+                      ResourceStore store, IndexProtector protector, DataKeys dataKeys, TransactionTemplate transactions,
+                      JdbcSettings settings) {
+    /** The data-key compartment holding the active blind-index key (a new one after each index key rotation). */
+    public static final String INDEX_KEY = "blind-index.key";
+    /** Set while an index key rotation runs: servers refuse to start until it is finished. */
+    public static final String INDEX_KEY_PENDING = "blind-index.pending";
+    public static final String INDEX_ROTATION_PROGRESS = "blind-index.progress";
 
     public static Storage assemble(FhirContext fhirContext, List<String> resourceTypes, DataSource dataSource,
                                    PlatformTransactionManager transactionManager, CryptoSettings crypto,
                                    int defaultPageSize, int maxPageSize) {
         JdbcTemplate jdbc = new JdbcTemplate(dataSource);
         TransactionTemplate tx = new TransactionTemplate(transactionManager);
-        String recorded = tx.execute(s -> new JdbcSettings(jdbc).putIfAbsent("storage.mode", crypto.mode().name()));
+        JdbcSettings settings = new JdbcSettings(jdbc);
+        String recorded = tx.execute(s -> settings.putIfAbsent("storage.mode", crypto.mode().name()));
         if (!crypto.mode().name().equals(recorded)) {
             throw new IllegalStateException("This database was created in " + recorded + " mode; refusing to run it in "
                     + crypto.mode() + " mode (hygie.crypto.mode)");
@@ -53,14 +60,18 @@ public record Storage(ResourceService service, SearchRequestParser searchParser,
                     crypto.dataKeyCacheSize(), crypto.dataKeyCacheTtl());
             DataKeys keys = dataKeys;
             tx.executeWithoutResult(s -> keys.verifyMasterKeys());
-            byte[] indexKey = tx.execute(s -> keys.forCompartment(DataKeys.BLIND_INDEX).key().getEncoded());
+            if (!crypto.maintenance() && tx.execute(s -> settings.get(INDEX_KEY_PENDING)).isPresent()) {
+                throw new IllegalStateException("An index key rotation is unfinished: finish it with"
+                        + " 'java -jar fhir-server.jar keys rotate-index' before starting servers");
+            }
+            byte[] indexKey = tx.execute(s -> keys.forCompartment(settings.get(INDEX_KEY).orElse(DataKeys.BLIND_INDEX)).key().getEncoded());
             payloadCodec = new EncryptingPayloadCodec(dataKeys, new EnvelopeCipher(crypto.provider()));
             protector = new BlindIndexProtector(new BlindIndex(indexKey), registry);
         }
         ResourceService service = new ResourceService(store, new ResourceCodec(fhirContext, payloadCodec),
                 new IndexExtractor(fhirContext, registry), registry, protector, new ReferenceScanner(fhirContext),
                 new ConditionalMatcher(parser, store, protector), tx, Clock.systemUTC());
-        return new Storage(service, parser, registry, store, protector, dataKeys, tx);
+        return new Storage(service, parser, registry, store, protector, dataKeys, tx, settings);
     }
 
     /** For callers without a Spring context (tests, commands). */

@@ -112,6 +112,14 @@ class EnvelopeTest {
         }
 
         @Override
+        public void renameCompartment(String from, String to) {
+            WrappedKey k = byCompartment.remove(from);
+            if (k != null) {
+                byCompartment.put(to, new WrappedKey(k.id(), to, k.kekId(), k.wrapped()));
+            }
+        }
+
+        @Override
         public boolean destroy(String compartment) {
             WrappedKey k = byCompartment.get(compartment);
             byCompartment.put(compartment, new WrappedKey(k.id(), compartment, k.kekId(), null));

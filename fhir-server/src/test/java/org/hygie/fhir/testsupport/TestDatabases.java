@@ -23,6 +23,8 @@ public final class TestDatabases {
     public static final String EXTERNAL_URL_ENV = "HYGIE_TEST_POSTGRES_URL";
 
     private static EmbeddedDatabase embedded;
+    /** Pools of the databases handed out, with the admin URL that created each: closed and dropped by {@link #closeAll}. */
+    private static final java.util.Map<HikariDataSource, String> handedOut = new java.util.LinkedHashMap<>();
 
     private TestDatabases() {}
 
@@ -65,10 +67,25 @@ public final class TestDatabases {
         return adminUrl.replaceFirst("(jdbc:postgresql://[^/]+/)[^?]*", "$1" + name);
     }
 
-    private static DataSource fresh(String adminUrl) {
-        HikariDataSource dataSource = pool(createDatabase(adminUrl), 12);
+    private static synchronized DataSource fresh(String adminUrl) {
+        HikariDataSource dataSource = pool(createDatabase(adminUrl), 6);
         Flyway.configure().dataSource(dataSource).locations("classpath:db/migration").load().migrate();
+        handedOut.put(dataSource, adminUrl);
         return dataSource;
+    }
+
+    /** Closes every pool handed out and drops its database: a suite calls it when it is done. */
+    public static synchronized void closeAll() {
+        handedOut.forEach((pool, adminUrl) -> {
+            String name = pool.getJdbcUrl().replaceFirst("jdbc:postgresql://[^/]+/([^?]*).*", "$1");
+            pool.close();
+            try (HikariDataSource admin = pool(adminUrl, 1); Connection c = admin.getConnection(); Statement s = c.createStatement()) {
+                s.execute("drop database if exists " + name);
+            } catch (SQLException e) {
+                // a database left behind is harmless: the next run creates its own
+            }
+        });
+        handedOut.clear();
     }
 
     private static HikariDataSource pool(String url, int size) {

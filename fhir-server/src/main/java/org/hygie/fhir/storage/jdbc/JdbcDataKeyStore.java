@@ -65,6 +65,11 @@ public class JdbcDataKeyStore implements DataKeyStore {
     }
 
     @Override
+    public void renameCompartment(String from, String to) {
+        jdbc.update("update data_key set compartment = ? where compartment = ?", to, from);
+    }
+
+    @Override
     public boolean destroy(String compartment) {
         return jdbc.update("update data_key set wrapped = null, destroyed_at = now() where compartment = ? and wrapped is not null",
                 compartment) == 1;

@@ -15,6 +15,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import org.hygie.fhir.storage.ResourceStore;
+import org.hygie.fhir.storage.index.IndexEntry;
 import org.hygie.fhir.storage.search.SearchQuery;
 import org.springframework.dao.OptimisticLockingFailureException;
 import org.springframework.jdbc.core.JdbcTemplate;
@@ -162,6 +163,24 @@ public class JdbcResourceStore implements ResourceStore {
         return jdbc.query("select distinct r.res_type, r.res_id from resource_link l join resource r on r.pk = l.source_pk"
                         + " where l.target_key = ? and not r.deleted order by 1, 2",
                 (rs, n) -> new Key(rs.getString(1), rs.getString(2)), linkKey);
+    }
+
+    @Override
+    public List<Head> liveAfter(long afterPk, int limit) {
+        return jdbc.query("select pk, res_type, res_id, version, deleted, last_updated from resource where pk > ? and not deleted order by pk limit ?",
+                HEAD, afterPk, limit);
+    }
+
+    @Override
+    public void replaceIndex(Head head, List<IndexEntry> entries, Set<String> links, String compartment) {
+        indexRows.clear(head.pk());
+        indexRows.write(head.pk(), head.type(), entries, links);
+        jdbc.update("update resource set compartment = ? where pk = ?", compartment, head.pk());
+    }
+
+    @Override
+    public void renameCompartment(String from, String to) {
+        jdbc.update("update resource set compartment = ? where compartment = ?", to, from);
     }
 
     @Override

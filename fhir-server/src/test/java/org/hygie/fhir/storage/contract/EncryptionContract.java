@@ -40,6 +40,7 @@ import org.springframework.jdbc.core.JdbcTemplate;
  * database keeps bytes, tampering detected, a wrong master key refused, rotation that loses nothing,
  * and crypto-shredding that erases one patient and only that one.
  */
+@org.junit.jupiter.api.TestInstance(org.junit.jupiter.api.TestInstance.Lifecycle.PER_CLASS)
 public abstract class EncryptionContract {
     private static final FhirContext FHIR = FhirContext.forR4Cached();
     private static final String BASE = "http://localhost/fhir";
@@ -176,7 +177,7 @@ public abstract class EncryptionContract {
             written.add(create(before, patientNamed("Rot" + i)).key());
         }
         MasterKey newKey = TestCrypto.randomMasterKey();
-        CryptoSettings rolling = new CryptoSettings(CryptoSettings.Mode.ENCRYPTED, newKey, List.of(oldKey), null, 1000, java.time.Duration.ofMinutes(5));
+        CryptoSettings rolling = new CryptoSettings(CryptoSettings.Mode.ENCRYPTED, newKey, List.of(oldKey), null, 1000, java.time.Duration.ofMinutes(5), false);
         Storage during = Storage.assemble(FHIR, ResourceTypes.ALL, db, rolling);
         ConcurrentLinkedQueue<Key> writtenDuring = new ConcurrentLinkedQueue<>();
         ConcurrentLinkedQueue<Throwable> failures = new ConcurrentLinkedQueue<>();
@@ -249,6 +250,51 @@ public abstract class EncryptionContract {
         assertThatThrownBy(() -> restarted.service().read(a)).isInstanceOf(ResourceGoneException.class);
     }
 
+    @Test
+    void indexKeyRotationKeepsEverythingFoundAndShreddable() {
+        DataSource db = freshDatabase();
+        CryptoSettings crypto = TestCrypto.encrypted();
+        Storage storage = Storage.assemble(FHIR, ResourceTypes.ALL, db, crypto);
+        Patient p = patientNamed("Rotation");
+        p.addIdentifier().setSystem("urn:oid:1.2.250.1.213.1.4.10").setValue("4242");
+        Key patient = create(storage, p).key();
+        Key appointment = create(storage, appointmentOf(patient)).key();
+        Key other = create(storage, patientNamed("Autre")).key();
+        JdbcTemplate jdbc = new JdbcTemplate(db);
+        List<String> before = jdbc.queryForList("select encode(unnest(digests), 'hex') from idx_blind", String.class);
+
+        int reindexed = new KeyOperations(Storage.assemble(FHIR, ResourceTypes.ALL, db, crypto.forMaintenance())).rotateIndexKey(n -> { });
+
+        assertThat(reindexed).isEqualTo(3);
+        Storage after = Storage.assemble(FHIR, ResourceTypes.ALL, db, crypto);
+        assertThat(search(after, "Patient", "identifier=4242")).hasSize(1);
+        assertThat(search(after, "Patient", "family=rota")).hasSize(1);
+        assertThat(search(after, "Appointment", "patient=" + patient)).hasSize(1);
+        List<String> afterDigests = jdbc.queryForList("select encode(unnest(digests), 'hex') from idx_blind", String.class);
+        assertThat(afterDigests).isNotEmpty().doesNotContainAnyElementsOf(before);
+        assertThat(new KeyOperations(after).shredPatient(patient.id())).isEqualTo(2); // the patient and its appointment
+        assertThatThrownBy(() -> after.service().read(patient)).isInstanceOf(ResourceGoneException.class);
+        assertThatThrownBy(() -> after.service().read(appointment)).isInstanceOf(ResourceGoneException.class);
+        assertThat(after.service().read(other)).isNotNull();
+    }
+
+    @Test
+    void anUnfinishedIndexRotationKeepsServersFromStartingUntilResumed() {
+        DataSource db = freshDatabase();
+        CryptoSettings crypto = TestCrypto.encrypted();
+        Storage storage = Storage.assemble(FHIR, ResourceTypes.ALL, db, crypto);
+        Key patient = create(storage, patientNamed("Pending")).key();
+        storage.transactions().executeWithoutResult(s -> {
+            storage.settings().put(Storage.INDEX_KEY_PENDING, "~blind-index@interrupted");
+            storage.settings().put(Storage.INDEX_ROTATION_PROGRESS, "0");
+        });
+        assertThatThrownBy(() -> Storage.assemble(FHIR, ResourceTypes.ALL, db, crypto))
+                .isInstanceOf(IllegalStateException.class).hasMessageContaining("rotate-index");
+        new KeyOperations(Storage.assemble(FHIR, ResourceTypes.ALL, db, crypto.forMaintenance())).rotateIndexKey(n -> { });
+        Storage resumed = Storage.assemble(FHIR, ResourceTypes.ALL, db, crypto);
+        assertThat(search(resumed, "Patient", "family=pending")).extracting(r -> r.getIdElement().getIdPart()).containsExactly(patient.id());
+    }
+
     private static Patient patientNamed(String family) {
         Patient p = new Patient();
         p.addName().setFamily(family);
@@ -260,5 +306,10 @@ public abstract class EncryptionContract {
         a.setStatus(Appointment.AppointmentStatus.PROPOSED);
         a.addParticipant().setActor(new Reference(patient.toString())).setStatus(Appointment.ParticipationStatus.NEEDSACTION);
         return a;
+    }
+
+    @org.junit.jupiter.api.AfterAll
+    void closeDatabases() {
+        org.hygie.fhir.testsupport.TestDatabases.closeAll();
     }
 }

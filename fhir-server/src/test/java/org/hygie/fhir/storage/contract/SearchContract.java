@@ -299,4 +299,9 @@ public abstract class SearchContract {
                 new org.hygie.fhir.storage.ResourceStore.Key("Patient", p2.getIdElement().getIdPart()), p2, null, w));
         assertThat(search("Patient", "family=renamed")).isEmpty();
     }
+
+    @org.junit.jupiter.api.AfterAll
+    void closeDatabases() {
+        org.hygie.fhir.testsupport.TestDatabases.closeAll();
+    }
 }

@@ -328,4 +328,9 @@ public abstract class StoreContract {
         a.addParticipant().setActor(new Reference(patientReference)).setStatus(Appointment.ParticipationStatus.ACCEPTED);
         return a;
     }
+
+    @org.junit.jupiter.api.AfterAll
+    void closeDatabases() {
+        org.hygie.fhir.testsupport.TestDatabases.closeAll();
+    }
 }
