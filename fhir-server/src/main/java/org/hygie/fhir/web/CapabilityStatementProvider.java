@@ -6,6 +6,7 @@ import ca.uhn.fhir.rest.server.IServerConformanceProvider;
 import ca.uhn.fhir.rest.server.RestfulServer;
 import jakarta.servlet.http.HttpServletRequest;
 import java.util.Date;
+import org.hygie.fhir.crypto.SensitivityPolicy;
 import org.hygie.fhir.storage.index.SearchParam;
 import org.hygie.fhir.storage.index.SearchParameterRegistry;
 import org.hl7.fhir.r4.model.CapabilityStatement;
@@ -24,12 +25,18 @@ public class CapabilityStatementProvider implements IServerConformanceProvider<C
         TypeRestfulInteraction.PATCH, TypeRestfulInteraction.DELETE, TypeRestfulInteraction.HISTORYINSTANCE,
         TypeRestfulInteraction.HISTORYTYPE, TypeRestfulInteraction.CREATE, TypeRestfulInteraction.SEARCHTYPE};
 
+    private static final String PROTECTED = "Protected value (kept only as a keyed digest): answers equality, string"
+            + " prefix and :exact, token code and system|code, dates eq at year, month or day precision, :missing and"
+            + " :not; not :contains, date ranges or _sort.";
+
     private final SearchParameterRegistry registry;
+    private final boolean encrypted;
     private final String version;
     private final Date started = new Date();
 
-    public CapabilityStatementProvider(SearchParameterRegistry registry, String version) {
+    public CapabilityStatementProvider(SearchParameterRegistry registry, boolean encrypted, String version) {
         this.registry = registry;
+        this.encrypted = encrypted;
         this.version = version;
     }
 
@@ -77,8 +84,11 @@ public class CapabilityStatementProvider implements IServerConformanceProvider<C
             String definition = p.name().startsWith("_")
                     ? "http://hl7.org/fhir/SearchParameter/Resource" + p.name().replace("_", "-")
                     : "http://hl7.org/fhir/SearchParameter/" + type + "-" + p.name();
-            r.addSearchParam().setName(p.name()).setDefinition(definition)
+            var declared = r.addSearchParam().setName(p.name()).setDefinition(definition)
                     .setType(Enumerations.SearchParamType.fromCode(p.type().getCode()));
+            if (encrypted && SensitivityPolicy.isProtected(p)) {
+                declared.setDocumentation(PROTECTED);
+            }
         }
         return r;
     }

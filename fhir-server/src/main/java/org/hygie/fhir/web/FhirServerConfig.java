@@ -6,6 +6,7 @@ import java.util.List;
 import org.hygie.fhir.bundle.BundleProcessor;
 import org.hygie.fhir.bundle.EntryExecutor;
 import org.hygie.fhir.config.HygieProperties;
+import org.hygie.fhir.crypto.CryptoSettings;
 import org.hygie.fhir.storage.ResourceService;
 import org.hygie.fhir.storage.index.SearchParameterRegistry;
 import org.hygie.fhir.storage.search.SearchRequestParser;
@@ -22,7 +23,7 @@ class FhirServerConfig {
     @Bean
     ServletRegistrationBean<HygieRestfulServer> fhirServlet(FhirContext fhirContext, ResourceService service,
                                                             SearchParameterRegistry registry, SearchRequestParser parser,
-                                                            HygieProperties properties,
+                                                            HygieProperties properties, CryptoSettings crypto,
                                                             @Value("${hygie.version:0.1.0}") String version) {
         HistoryRequests history = new HistoryRequests(service, properties.search());
         List<IResourceProvider> resourceProviders = registry.resourceTypes().stream()
@@ -31,7 +32,7 @@ class FhirServerConfig {
         BundleProcessor bundles = new BundleProcessor(fhirContext, service, new EntryExecutor(fhirContext, service, parser));
         HygieRestfulServer server = new HygieRestfulServer(fhirContext, resourceProviders,
                 List.of(new SystemProvider(bundles, history)), List.of(new ServerErrorInterceptor(), new MediaTypeInterceptor()),
-                new CapabilityStatementProvider(registry, version));
+                new CapabilityStatementProvider(registry, crypto.mode() == CryptoSettings.Mode.ENCRYPTED, version));
         ServletRegistrationBean<HygieRestfulServer> registration = new ServletRegistrationBean<>(server, "/fhir/*");
         registration.setName("fhir");
         registration.setLoadOnStartup(1);

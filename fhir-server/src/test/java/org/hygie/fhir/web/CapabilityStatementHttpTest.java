@@ -27,6 +27,11 @@ class CapabilityStatementHttpTest extends HttpTestBase {
             }
         }
         assertThat(checked).isGreaterThan(100);
+        var patient = cs.getRestFirstRep().getResource().stream().filter(r -> r.getType().equals("Patient")).findFirst().orElseThrow();
+        assertThat(patient.getSearchParam()).filteredOn(p -> p.getName().equals("birthdate")).first()
+                .satisfies(p -> assertThat(p.getDocumentation()).contains("Protected"));
+        var slot = cs.getRestFirstRep().getResource().stream().filter(r -> r.getType().equals("Slot")).findFirst().orElseThrow();
+        assertThat(slot.getSearchParam()).allSatisfy(p -> assertThat(p.hasDocumentation()).isFalse());
         assertOutcome(http("GET", "Patient?phonetic=x", null), 400);
         assertOutcome(http("GET", "Location?near=45%7C4%7C10%7Ckm", null), 400);
     }
