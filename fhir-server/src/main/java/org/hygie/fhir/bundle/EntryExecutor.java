@@ -9,6 +9,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.Date;
 import java.util.Map;
 import java.util.function.Function;
+import org.hygie.fhir.storage.ETags;
 import org.hygie.fhir.storage.ResourceService;
 import org.hygie.fhir.storage.ResourceStore;
 import org.hygie.fhir.storage.WriteSet;
@@ -148,15 +149,7 @@ public class EntryExecutor {
     }
 
     private static Integer ifMatch(String header, EntryRequest r) {
-        if (header == null || header.isBlank()) {
-            return null;
-        }
-        String value = header.replace("W/", "").replace("\"", "").trim();
-        try {
-            return Integer.parseInt(value);
-        } catch (NumberFormatException e) {
-            throw badRequest("ifMatch must be a version ETag such as W/\"3\", got '" + header + "'", r.where() + ".request.ifMatch");
-        }
+        return ETags.version(header, r.where() + ".request.ifMatch");
     }
 
     /** The patch a PATCH entry carries: a Binary holding a JSON Patch, or a FHIRPath Patch Parameters. */

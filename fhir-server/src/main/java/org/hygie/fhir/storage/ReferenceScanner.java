@@ -6,12 +6,13 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.hygie.fhir.storage.index.LocalReference;
 import org.hl7.fhir.instance.model.api.IBaseReference;
 import org.hl7.fhir.instance.model.api.IBaseResource;
 
 /** Finds every local reference a resource holds, whatever element holds it (not only search parameters). */
 public class ReferenceScanner {
-    private static final Pattern LOCAL = Pattern.compile("([A-Z][A-Za-z]+)/([A-Za-z0-9\\-.]{1,64})(?:/_history/[^/]+)?");
+    private static final Pattern LOCAL = LocalReference.PATTERN;
 
     private final FhirContext fhirContext;
 

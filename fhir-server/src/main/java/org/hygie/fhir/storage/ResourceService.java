@@ -22,6 +22,7 @@ import org.hygie.fhir.crypto.PayloadCodec;
 import org.hygie.fhir.storage.index.IndexEntry;
 import org.hygie.fhir.storage.index.IndexExtractor;
 import org.hygie.fhir.storage.index.IndexProtector;
+import org.hygie.fhir.storage.index.LocalReference;
 import org.hygie.fhir.storage.index.SearchParameterRegistry;
 import org.hygie.fhir.storage.search.SearchQuery;
 import org.hl7.fhir.instance.model.api.IBaseResource;
@@ -38,7 +39,7 @@ import org.springframework.transaction.support.TransactionTemplate;
  * leaves no trace.
  */
 public class ResourceService {
-    private static final Pattern ID = Pattern.compile("[A-Za-z0-9\\-.]{1,64}");
+    private static final Pattern ID = LocalReference.ID;
     private static final int CASCADE_DEPTH_LIMIT = 32;
 
     public record Outcome(IBaseResource resource, ResourceStore.Key key, int version, Instant lastUpdated,

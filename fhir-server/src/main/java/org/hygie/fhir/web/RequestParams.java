@@ -4,6 +4,7 @@ import static org.hygie.fhir.error.FhirErrors.badRequest;
 
 import ca.uhn.fhir.rest.api.server.RequestDetails;
 import java.time.Instant;
+import org.hygie.fhir.storage.ETags;
 import org.hygie.fhir.storage.ResourceStore;
 import org.hygie.fhir.storage.index.FhirDateRange;
 import org.hl7.fhir.instance.model.api.IIdType;
@@ -55,19 +56,7 @@ final class RequestParams {
 
     /** The version in If-Match ({@code W/"3"} or {@code "3"}), or null without the header. */
     static Integer ifMatch(String header) {
-        if (header == null || header.isBlank()) {
-            return null;
-        }
-        String value = header.trim();
-        if (value.startsWith("W/")) {
-            value = value.substring(2);
-        }
-        value = value.replace("\"", "");
-        try {
-            return Integer.parseInt(value);
-        } catch (NumberFormatException e) {
-            throw badRequest("If-Match must be a version ETag such as W/\"3\", got '" + header + "'", "If-Match");
-        }
+        return ETags.version(header, "If-Match");
     }
 
     static Integer version(IIdType id, String header) {

@@ -3,7 +3,6 @@ package org.hygie.fhir.storage.index;
 import java.math.BigDecimal;
 import java.util.Collection;
 import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.hl7.fhir.instance.model.api.IBase;
 import org.hl7.fhir.r4.model.Address;
 import org.hl7.fhir.r4.model.BaseDateTimeType;
@@ -26,9 +25,6 @@ import org.hl7.fhir.r4.model.UriType;
 
 /** Turns one FHIR element found by a search expression into the index entries its parameter kind calls for. */
 final class ValueIndexer {
-
-    /** {@code Type/id}, optionally followed by {@code /_history/n}; FHIR ids are 1-64 of [A-Za-z0-9-.]. */
-    static final Pattern LOCAL_REFERENCE = Pattern.compile("([A-Z][A-Za-z]+)/([A-Za-z0-9\\-.]{1,64})(?:/_history/[^/]+)?");
 
     void index(SearchParam param, IBase value, Collection<IndexEntry> out) {
         String name = param.name();
@@ -130,7 +126,7 @@ final class ValueIndexer {
         if (text == null || text.isBlank() || text.startsWith("#")) {
             return;
         }
-        Matcher local = LOCAL_REFERENCE.matcher(text);
+        Matcher local = LocalReference.PATTERN.matcher(text);
         if (local.matches()) {
             out.add(new IndexEntry.Reference(name, local.group(1), local.group(2), null));
         } else {

@@ -11,13 +11,14 @@ import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.hygie.fhir.storage.index.FhirDateRange;
+import org.hygie.fhir.storage.index.LocalReference;
 import org.hygie.fhir.storage.index.SearchParam;
 import org.hygie.fhir.storage.index.TextNormalizer;
 
 /** Parses the (comma-separated, escaped) values of one search parameter according to its kind and modifier. */
 final class ValueParser {
-    private static final Pattern LOCAL = Pattern.compile("([A-Z][A-Za-z]+)/([A-Za-z0-9\\-.]{1,64})(?:/_history/[^/]+)?");
-    private static final Pattern ID = Pattern.compile("[A-Za-z0-9\\-.]{1,64}");
+    private static final Pattern LOCAL = LocalReference.PATTERN;
+    private static final Pattern ID = LocalReference.ID;
 
     private final String serverBase;
 
