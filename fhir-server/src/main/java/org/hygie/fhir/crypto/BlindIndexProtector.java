@@ -110,7 +110,7 @@ public class BlindIndexProtector implements IndexProtector {
         List<SearchQuery.Criterion> criteria = new ArrayList<>();
         for (SearchQuery.Criterion c : query.criteria()) {
             SearchParam param = c.param();
-            if (!SensitivityPolicy.isProtected(param)) {
+            if (!SensitivityPolicy.isProtected(param) || c.anyOf().stream().allMatch(v -> v instanceof SearchValue.Nothing)) {
                 criteria.add(c);
                 continue;
             }

@@ -45,7 +45,12 @@ public class ResourceService {
     public record Outcome(IBaseResource resource, ResourceStore.Key key, int version, Instant lastUpdated,
                           boolean created) {}
 
-    public record Found(List<IBaseResource> resources, Integer total) {}
+    /** A page of matches, their total when counted, and what _include/_revinclude added. */
+    public record Found(List<IBaseResource> resources, Integer total, List<IBaseResource> included) {
+        public Found(List<IBaseResource> resources, Integer total) {
+            this(resources, total, List.of());
+        }
+    }
 
     /** A history entry: the resource is null for a deletion. */
     public record HistoryEntry(ResourceStore.Version version, IBaseResource resource) {}
@@ -271,9 +276,15 @@ public class ResourceService {
     }
 
     private Found find(SearchQuery query) {
-        ResourceStore.Page<Long> page = store.search(protector.protect(query));
+        IndirectCriteria indirect = new IndirectCriteria(
+                q -> store.readCurrent(store.search(protector.protect(q)).items()).stream()
+                        .map(v -> new ResourceStore.Key(v.type(), v.id())).toList(),
+                q -> find(q).resources(), extractor);
+        ResourceStore.Page<Long> page = store.search(protector.protect(indirect.resolve(query)));
         List<IBaseResource> resources = store.readCurrent(page.items()).stream().map(codec::open).toList();
-        return new Found(resources, page.total());
+        List<IBaseResource> included = query.includes().isEmpty() ? List.of()
+                : new Includes(registry, extractor, q -> find(q).resources()).of(query.includes(), resources);
+        return new Found(resources, page.total(), included);
     }
 
     public ResourceStore.Page<HistoryEntry> history(ResourceStore.HistoryQuery query) {

@@ -32,6 +32,12 @@ final class ResultBundles {
                     .setResource((Resource) resource)
                     .getSearch().setMode(Bundle.SearchEntryMode.MATCH);
         }
+        for (IBaseResource resource : found.included()) {
+            bundle.addEntry()
+                    .setFullUrl(base + "/" + resource.fhirType() + "/" + resource.getIdElement().getIdPart())
+                    .setResource((Resource) resource)
+                    .getSearch().setMode(Bundle.SearchEntryMode.INCLUDE);
+        }
         addPagingLinks(bundle, request, path, count, offset, found.resources().size(), found.total());
         return bundle;
     }

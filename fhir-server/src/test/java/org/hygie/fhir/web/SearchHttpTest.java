@@ -85,6 +85,42 @@ class SearchHttpTest extends HttpTestBase {
         assertThat(second.getLink("previous")).isNotNull();
     }
 
+    /** The national free-slot queries (ANS GAP flow 4a, SAS), as the issue quotes them. */
+    @Test
+    void gapAndSasFreeSlotQueries() {
+        String specialty = "https://mos.esante.gouv.fr/NOS/TRE_R38-SpecialiteOrdinale/FHIR/TRE-R38-SpecialiteOrdinale";
+        String idnps = "8" + (System.nanoTime() % 10_000_000_000L);
+        String tx = """
+                {"resourceType":"Bundle","type":"transaction","entry":[
+                 {"fullUrl":"urn:uuid:00000000-0000-4000-8000-000000000001","resource":{"resourceType":"Practitioner",
+                   "identifier":[{"system":"urn:oid:1.2.250.1.71.4.2.1","value":"%2$s"}],"name":[{"family":"Généraliste"}]},
+                   "request":{"method":"POST","url":"Practitioner"}},
+                 {"fullUrl":"urn:uuid:00000000-0000-4000-8000-000000000002","resource":{"resourceType":"PractitionerRole",
+                   "practitioner":{"reference":"urn:uuid:00000000-0000-4000-8000-000000000001"},
+                   "specialty":[{"coding":[{"system":"%1$s","code":"SM54"}]}]},"request":{"method":"POST","url":"PractitionerRole"}},
+                 {"fullUrl":"urn:uuid:00000000-0000-4000-8000-000000000003","resource":{"resourceType":"Schedule",
+                   "actor":[{"reference":"urn:uuid:00000000-0000-4000-8000-000000000002"},{"reference":"urn:uuid:00000000-0000-4000-8000-000000000001"}]},
+                   "request":{"method":"POST","url":"Schedule"}},
+                 {"resource":{"resourceType":"Slot","schedule":{"reference":"urn:uuid:00000000-0000-4000-8000-000000000003"},"status":"free",
+                   "start":"2027-02-01T09:00:00+01:00","end":"2027-02-01T09:15:00+01:00"},"request":{"method":"POST","url":"Slot"}},
+                 {"resource":{"resourceType":"Slot","schedule":{"reference":"urn:uuid:00000000-0000-4000-8000-000000000003"},"status":"busy",
+                   "start":"2027-02-01T09:15:00+01:00","end":"2027-02-01T09:30:00+01:00"},"request":{"method":"POST","url":"Slot"}}
+                ]}""".formatted(specialty, idnps);
+        assertThat(http("POST", "", tx).statusCode()).isEqualTo(200);
+
+        Bundle gap = parse(Bundle.class, http("GET", "Slot?status=free&start=ge2027-02-01T00:00:00Z&start=le2027-02-02T00:00:00Z"
+                + "&_include=Slot:schedule&_include:iterate=Schedule:actor"
+                + "&schedule.actor:PractitionerRole.specialty=" + specialty + "%7CSM54", null));
+        assertThat(gap.getTotal()).isEqualTo(1);
+        assertThat(gap.getEntry()).extracting(e -> e.getResource().fhirType() + ":" + e.getSearch().getMode().toCode())
+                .containsExactlyInAnyOrder("Slot:match", "Schedule:include", "PractitionerRole:include", "Practitioner:include");
+
+        Bundle sas = parse(Bundle.class, http("GET", "Slot?_include=Slot:schedule&_include:iterate=Schedule:actor&start=ge2027-02-01T00:00:00Z"
+                + "&start=le2027-02-02T00:00:00Z&schedule.actor:Practitioner.identifier=urn:oid:1.2.250.1.71.4.2.1%7C" + idnps + "&status=free", null));
+        assertThat(sas.getTotal()).isEqualTo(1);
+        assertThat(sas.getEntry()).filteredOn(e -> e.getSearch().getMode() == Bundle.SearchEntryMode.INCLUDE).hasSize(3);
+    }
+
     @Test
     void searchEntriesHaveFullUrlsAndMatchMode() {
         String family = "Plein" + UUID.randomUUID().toString().substring(0, 8);

@@ -49,6 +49,10 @@ final class SearchSql {
             whereArgs.add(name);
             return;
         }
+        if (c.anyOf().stream().allMatch(v -> v instanceof SearchValue.Nothing)) {
+            where.append("false"); // a chain or _has whose inner search matched nothing
+            return;
+        }
         if (name.equals("_id")) {
             where.append("r.res_id = any (?)");
             whereArgs.add(c.anyOf().stream().map(v -> ((SearchValue.Token) v).code()).toArray(String[]::new));

@@ -13,7 +13,18 @@ public record SearchQuery(
         List<SortKey> sort,
         int count,
         int offset,
-        boolean countTotal) {
+        boolean countTotal,
+        List<Include> includes) {
+
+    public SearchQuery(String resourceType, List<Criterion> criteria, List<SortKey> sort, int count, int offset, boolean countTotal) {
+        this(resourceType, criteria, sort, count, offset, countTotal, List.of());
+    }
+
+    /**
+     * {@code _include} / {@code _revinclude}: {@code sourceType:param[:targetType]}; {@code param} may be
+     * {@code *} (every reference parameter) on _include.
+     */
+    public record Include(String sourceType, String param, String targetType, boolean reverse, boolean iterate) {}
 
     /** {@code blind}: the parameter's values are kept as blind-index digests, searched by equality only. */
     public record Criterion(SearchParam param, String modifier, List<SearchValue> anyOf, boolean blind) {
@@ -25,10 +36,10 @@ public record SearchQuery(
     public record SortKey(SearchParam param, boolean descending) {}
 
     public SearchQuery withPage(int newCount, int newOffset) {
-        return new SearchQuery(resourceType, criteria, sort, newCount, newOffset, countTotal);
+        return new SearchQuery(resourceType, criteria, sort, newCount, newOffset, countTotal, includes);
     }
 
     public SearchQuery withCriteria(List<Criterion> newCriteria) {
-        return new SearchQuery(resourceType, newCriteria, sort, count, offset, countTotal);
+        return new SearchQuery(resourceType, newCriteria, sort, count, offset, countTotal, includes);
     }
 }

@@ -3,6 +3,7 @@ package org.hygie.fhir.storage.search;
 import static org.hygie.fhir.error.FhirErrors.badRequest;
 import static org.hygie.fhir.error.FhirErrors.notSupported;
 
+import ca.uhn.fhir.rest.api.RestSearchParameterTypeEnum;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -35,49 +36,129 @@ public class SearchRequestParser {
      */
     public SearchQuery parse(String type, Map<String, String[]> params, boolean lenient, String serverBase) {
         List<SearchQuery.Criterion> criteria = new ArrayList<>();
+        List<SearchQuery.Include> includes = new ArrayList<>();
         ValueParser values = new ValueParser(serverBase);
         for (Map.Entry<String, String[]> entry : params.entrySet()) {
             String key = entry.getKey();
             if (RENDERING_PARAMS.contains(key) || PAGING_PARAMS.contains(key)) {
                 continue;
             }
-            String name = key;
-            String modifier = null;
-            int colon = key.indexOf(':');
-            if (colon >= 0) {
-                name = key.substring(0, colon);
-                modifier = key.substring(colon + 1);
-            }
-            String problem = unsupportedReason(type, name);
-            if (problem != null) {
-                if (lenient) {
-                    continue;
-                }
-                throw notSupported(problem, key);
-            }
-            SearchParam param = registry.find(type, name).orElseThrow();
             for (String raw : entry.getValue()) {
-                criteria.add(values.criterion(param, key, modifier, raw));
+                try {
+                    if (key.startsWith("_include") || key.startsWith("_revinclude")) {
+                        includes.add(include(type, key, raw));
+                    } else if (key.startsWith("_has:")) {
+                        criteria.add(has(type, key, key.substring(5), raw, values));
+                    } else if (key.contains(".")) {
+                        criteria.add(chain(type, key, List.of(key.split("\\.")), raw, values));
+                    } else {
+                        criteria.add(criterion(type, key, key, raw, values));
+                    }
+                } catch (UnknownParameterException e) {
+                    if (!lenient) {
+                        throw notSupported(e.getMessage(), key);
+                    }
+                }
             }
         }
-        return new SearchQuery(type, List.copyOf(criteria), sort(type, params), count(params), offset(params), total(params));
+        return new SearchQuery(type, List.copyOf(criteria), sort(type, params), count(params), offset(params), total(params),
+                List.copyOf(includes));
     }
 
-    private String unsupportedReason(String type, String name) {
-        if (name.startsWith("_has") ) {
-            return "Reverse chaining (_has) is not supported by this server yet";
+    /** One plain parameter ({@code name[:modifier]}) of {@code type}. */
+    private SearchQuery.Criterion criterion(String type, String key, String nameAndModifier, String raw, ValueParser values) {
+        String name = nameAndModifier;
+        String modifier = null;
+        int colon = nameAndModifier.indexOf(':');
+        if (colon >= 0) {
+            name = nameAndModifier.substring(0, colon);
+            modifier = nameAndModifier.substring(colon + 1);
         }
-        if (name.contains(".")) {
-            return "Chained search parameter '" + name + "' is not supported by this server yet";
+        String parameter = name;
+        SearchParam param = registry.find(type, name).orElseThrow(() -> new UnknownParameterException(
+                "Unknown or unsupported search parameter '" + parameter + "' for resource type " + type
+                        + " (see the CapabilityStatement at /metadata for the supported ones)"));
+        return values.criterion(param, key, modifier, raw);
+    }
+
+    /** {@code ref[:Type].next...=value}: resources whose {@code ref} points to a {@code Type} matching the rest. */
+    private SearchQuery.Criterion chain(String type, String key, List<String> links, String raw, ValueParser values) {
+        if (links.size() == 1) {
+            return criterion(type, key, links.get(0), raw, values);
         }
-        if (name.equals("_include") || name.equals("_revinclude")) {
-            return "Parameter '" + name + "' is not supported by this server yet";
+        String link = links.get(0);
+        String name = link.contains(":") ? link.substring(0, link.indexOf(':')) : link;
+        String targetType = link.contains(":") ? link.substring(link.indexOf(':') + 1) : null;
+        SearchParam reference = registry.find(type, name)
+                .filter(p -> p.type() == RestSearchParameterTypeEnum.REFERENCE)
+                .orElseThrow(() -> badRequest("Chain " + key + ": '" + name + "' is not a reference parameter of " + type, key));
+        String next = links.get(1).split(":")[0];
+        if (targetType == null) {
+            List<String> candidates = registry.resourceTypes().stream()
+                    .filter(t -> reference.targets().isEmpty() || reference.targets().contains(t))
+                    .filter(t -> registry.find(t, next).isPresent())
+                    .toList();
+            if (candidates.size() != 1) {
+                throw badRequest("Chain " + key + ": '" + name + "' may point to " + (candidates.isEmpty() ? "no type with a parameter '"
+                        + next + "'" : String.join(", ", candidates)) + "; name the type, as in " + name + ":Type." + next, key);
+            }
+            targetType = candidates.get(0);
+        } else if (!registry.supportsType(targetType) || !(reference.targets().isEmpty() || reference.targets().contains(targetType))) {
+            throw badRequest("Chain " + key + ": '" + name + "' of " + type + " cannot point to " + targetType, key);
         }
-        if (registry.find(type, name).isEmpty()) {
-            return "Unknown or unsupported search parameter '" + name + "' for resource type " + type
-                    + " (see the CapabilityStatement at /metadata for the supported ones)";
+        SearchQuery.Criterion inner = chain(targetType, key, links.subList(1, links.size()), raw, values);
+        return new SearchQuery.Criterion(reference, null, List.of(new SearchValue.Chained(targetType, inner)));
+    }
+
+    /** {@code _has:Type:reference:param=value}, possibly nested: resources some {@code Type} matching param points to. */
+    private SearchQuery.Criterion has(String type, String key, String spec, String raw, ValueParser values) {
+        String[] parts = spec.split(":", 3);
+        if (parts.length < 3) {
+            throw badRequest(key + ": expected _has:Type:reference:parameter", key);
         }
-        return null;
+        String hasType = parts[0];
+        String referenceName = parts[1];
+        if (!registry.supportsType(hasType)) {
+            throw badRequest(key + ": " + hasType + " is not a resource type this server holds", key);
+        }
+        SearchParam reference = registry.find(hasType, referenceName)
+                .filter(p -> p.type() == RestSearchParameterTypeEnum.REFERENCE)
+                .filter(p -> p.targets().isEmpty() || p.targets().contains(type))
+                .orElseThrow(() -> badRequest(key + ": '" + referenceName + "' is not a reference of " + hasType + " to " + type, key));
+        SearchQuery.Criterion inner = parts[2].startsWith("_has:")
+                ? has(hasType, key, parts[2].substring(5), raw, values)
+                : criterion(hasType, key, parts[2], raw, values);
+        SearchParam id = registry.find(type, "_id").orElseThrow();
+        return new SearchQuery.Criterion(id, null, List.of(new SearchValue.Has(hasType, reference.name(), inner)));
+    }
+
+    /** {@code _include[:iterate]=Source:param[:Target]} and {@code _revinclude[:iterate]=Source:param[:Target]}. */
+    private SearchQuery.Include include(String type, String key, String raw) {
+        boolean reverse = key.startsWith("_revinclude");
+        String modifier = key.contains(":") ? key.substring(key.indexOf(':') + 1) : null;
+        if (modifier != null && !modifier.equals("iterate") && !modifier.equals("recurse")) {
+            throw badRequest(key + ": the only modifier is :iterate", key);
+        }
+        if (!reverse && raw.equals("*")) {
+            return new SearchQuery.Include(type, "*", null, false, modifier != null);
+        }
+        String[] parts = raw.split(":");
+        if (parts.length < 2 || parts.length > 3 || !registry.supportsType(parts[0])) {
+            throw badRequest(key + "=" + raw + ": expected SourceType:parameter[:TargetType] with a type this server holds", key);
+        }
+        String target = parts.length == 3 ? parts[2] : null;
+        if (!parts[1].equals("*") || reverse) {
+            registry.find(parts[0], parts[1]).filter(p -> p.type() == RestSearchParameterTypeEnum.REFERENCE)
+                    .orElseThrow(() -> badRequest(key + "=" + raw + ": '" + parts[1] + "' is not a reference parameter of " + parts[0], key));
+        }
+        return new SearchQuery.Include(parts[0], parts[1], target, reverse, modifier != null);
+    }
+
+    /** A parameter this server does not know: a 400, unless the client asked for lenient handling. */
+    private static final class UnknownParameterException extends RuntimeException {
+        UnknownParameterException(String message) {
+            super(message);
+        }
     }
 
     private int count(Map<String, String[]> params) {

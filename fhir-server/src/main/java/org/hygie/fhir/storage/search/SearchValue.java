@@ -26,6 +26,15 @@ public sealed interface SearchValue {
 
     record Missing(boolean missing) implements SearchValue {}
 
+    /** A chained value ({@code param:Type.inner=...}): resources of {@code targetType} matching {@code inner}. */
+    record Chained(String targetType, SearchQuery.Criterion inner) implements SearchValue {}
+
+    /** {@code _has:type:reference:inner=...}: referenced, through {@code reference}, by a {@code type} matching {@code inner}. */
+    record Has(String type, String reference, SearchQuery.Criterion inner) implements SearchValue {}
+
+    /** Matches nothing (a chain or _has whose inner search found nothing). */
+    record Nothing() implements SearchValue {}
+
     /** A value of a protected parameter, as the blind-index digest it must equal. */
     record Blind(String digestHex) implements SearchValue {}
 }

@@ -27,6 +27,8 @@ import org.hl7.fhir.r4.model.DateType;
 import org.hl7.fhir.r4.model.Enumerations;
 import org.hl7.fhir.r4.model.InstantType;
 import org.hl7.fhir.r4.model.Patient;
+import org.hl7.fhir.r4.model.Practitioner;
+import org.hl7.fhir.r4.model.PractitionerRole;
 import org.hl7.fhir.r4.model.Reference;
 import org.hl7.fhir.r4.model.Schedule;
 import org.hl7.fhir.r4.model.Slot;
@@ -101,6 +103,24 @@ public abstract class SearchContract {
         schedule.addSpecialty(new CodeableConcept(new Coding(SPECIALTY, "SM54", "Médecine générale")));
         save("SCH", schedule);
 
+        Practitioner doctor = new Practitioner();
+        doctor.addName().setFamily("Martin").addGiven("Paul");
+        doctor.addIdentifier().setSystem("https://rpps.esante.gouv.fr").setValue("10101010101");
+        save("DR", doctor);
+        PractitionerRole role = new PractitionerRole();
+        role.setPractitioner(new Reference(ids.get("DR")));
+        role.addSpecialty(new CodeableConcept(new Coding(SPECIALTY, "SM54", "Médecine générale")));
+        save("PR", role);
+        Schedule agenda = new Schedule();
+        agenda.addActor(new Reference(ids.get("PR")));
+        save("SCH2", agenda);
+        Slot blocked = new Slot();
+        blocked.setSchedule(new Reference(ids.get("SCH2")));
+        blocked.setStartElement(new InstantType("2025-01-06T08:00:00Z"));
+        blocked.setEndElement(new InstantType("2025-01-06T08:15:00Z"));
+        blocked.setStatus(Slot.SlotStatus.BUSYUNAVAILABLE);
+        save("S4", blocked);
+
         save("S1", slot("2026-03-02T09:00:00+01:00", "2026-03-02T09:15:00+01:00", Slot.SlotStatus.FREE));
         save("S2", slot("2026-03-02T09:15:00+01:00", "2026-03-02T09:30:00+01:00", Slot.SlotStatus.BUSY));
         save("S3", slot("2026-03-03T14:00:00Z", "2026-03-03T14:20:00Z", Slot.SlotStatus.FREE));
@@ -125,6 +145,7 @@ public abstract class SearchContract {
         a.setStartElement(new InstantType(start));
         a.setEndElement(new InstantType(new InstantType(start).getValue().toInstant().plusSeconds(900).toString()));
         a.addParticipant().setActor(new Reference(ids.get(patient))).setStatus(Appointment.ParticipationStatus.ACCEPTED);
+        a.addParticipant().setActor(new Reference(ids.get("DR"))).setStatus(Appointment.ParticipationStatus.ACCEPTED);
         a.addReasonCode().setText("Douleur thoracique depuis hier");
         return a;
     }
@@ -225,6 +246,21 @@ public abstract class SearchContract {
                 row("Appointment", "patient=Patient/{P1}&status=booked", "A1"),
                 row("Slot", "schedule=Schedule/{SCH}&status=free", "S1", "S3"),
                 row("Appointment", "date=ge2026-03-05&date=lt2026-04", "A2"),
+                // chains (any depth, :Type), through clear and through protected references
+                row("Slot", "schedule.actor:PractitionerRole.specialty=" + SPECIALTY + "|SM54", "S4"),
+                row("Slot", "schedule.actor:PractitionerRole.practitioner.name=martin", "S4"),
+                row("Slot", "schedule.actor:PractitionerRole.practitioner.identifier=https://rpps.esante.gouv.fr|10101010101", "S4"),
+                row("Slot", "schedule.actor:PractitionerRole.specialty=" + SPECIALTY + "|SM99"),
+                row("Appointment", "patient.identifier=" + INS + "|2800599123456", "A1", "A3"),
+                row("Appointment", "patient.family=dur", "A2"),
+                row("Appointment", "patient.family=dur,dup&status=booked", "A1"),
+                row("Appointment", "practitioner.family=martin&patient.gender=male", "A2"),
+                // _has (reverse chaining), nested
+                row("Practitioner", "_has:PractitionerRole:practitioner:specialty=" + SPECIALTY + "|SM54", "DR"),
+                row("Patient", "_has:Appointment:patient:status=booked", "P1"),
+                row("Patient", "_has:Appointment:patient:status=booked,pending", "P1", "P2"),
+                row("Patient", "_has:Appointment:patient:status=noshow"),
+                row("Practitioner", "_has:PractitionerRole:practitioner:_has:Schedule:actor:_id={SCH2}", "DR"),
                 // uri
                 row("Patient", "_profile=https://hygie.example/StructureDefinition/patient", "P1"),
                 row("Patient", "_profile:below=https://hygie.example/", "P1"),
@@ -262,10 +298,10 @@ public abstract class SearchContract {
 
     @Test
     void sortAndPaging() {
-        assertThat(search("Slot", "_sort=start")).containsExactly("S1", "S2", "S3");
-        assertThat(search("Slot", "_sort=-start&_count=2")).containsExactly("S3", "S2");
-        assertThat(search("Slot", "_sort=status,-start")).containsExactly("S2", "S3", "S1");
-        assertThat(search("Slot", "_sort=start&_count=1&_offset=1")).containsExactly("S2");
+        assertThat(search("Slot", "schedule={SCH}&_sort=start")).containsExactly("S1", "S2", "S3");
+        assertThat(search("Slot", "schedule={SCH}&_sort=-start&_count=2")).containsExactly("S3", "S2");
+        assertThat(search("Slot", "schedule={SCH}&_sort=status,-start")).containsExactly("S2", "S3", "S1");
+        assertThat(search("Slot", "schedule={SCH}&_sort=start&_count=1&_offset=1")).containsExactly("S2");
         assertThat(search("Appointment", "_sort=-date&_count=2")).containsExactly("A3", "A2");
         if (encrypted()) {
             assertThatThrownBy(() -> search("Patient", "_sort=family")).isInstanceOf(InvalidRequestException.class);
@@ -274,6 +310,31 @@ public abstract class SearchContract {
             assertThat(search("Patient", "_sort=-birthdate")).containsExactly("P3", "P1", "P2");
             assertThat(search("Patient", "_sort=gender,-family")).containsExactly("P1", "P2", "P3");
         }
+    }
+
+    @Test
+    void includesAddEachReferencedResourceOnce() {
+        assertThat(included("Slot", "_id={S4}&_include=Slot:schedule&_include:iterate=Schedule:actor")).containsExactly("SCH2", "PR");
+        assertThat(included("Slot", "_id={S4}&_include=Slot:schedule&_include:iterate=Schedule:actor&_include:iterate=PractitionerRole:practitioner"))
+                .containsExactly("SCH2", "PR", "DR");
+        assertThat(included("Slot", "_id={S4}&_include=Slot:schedule")).containsExactly("SCH2");
+        assertThat(included("Slot", "schedule={SCH}&_include=Slot:schedule")).containsExactly("SCH");
+        assertThat(included("Practitioner", "_id={DR}&_revinclude=PractitionerRole:practitioner")).containsExactly("PR");
+        assertThat(included("Appointment", "_id={A1}&_include=Appointment:actor:Practitioner")).containsExactly("DR");
+        assertThat(included("Appointment", "_id={A1}&_include=Appointment:*")).containsExactlyInAnyOrder("DR", "P1");
+        assertThat(included("Patient", "_id={P1}&_revinclude=Appointment:patient")).containsExactlyInAnyOrder("A1", "A3");
+        assertThat(included("Patient", "_id={P2}&_include=Patient:general-practitioner")).isEmpty();
+    }
+
+    private List<String> included(String type, String query) {
+        String scoped = query + "&_tag=urn:hygie:test-run|" + tag;
+        for (Map.Entry<String, String> id : ids.entrySet()) {
+            scoped = scoped.replace("{" + id.getKey() + "}", id.getValue().substring(id.getValue().indexOf('/') + 1));
+        }
+        SearchQuery parsed = storage.searchParser().parse(type, QueryString.parse(scoped), false, BASE);
+        return storage.service().search(parsed).included().stream()
+                .map(r -> aliases.get(r.fhirType() + "/" + r.getIdElement().getIdPart()))
+                .toList();
     }
 
     @Test

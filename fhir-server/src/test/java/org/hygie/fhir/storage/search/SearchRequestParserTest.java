@@ -85,8 +85,11 @@ class SearchRequestParserTest {
         "birthdate=2020-13; birthdate",
         "gender:missing=maybe; gender:missing",
         "general-practitioner=not a ref; general-practitioner",
-        "organization.name=x; organization.name",
-        "_include=Patient:organization; _include",
+        "family.name=x; family.name",
+        "general-practitioner.name=x; general-practitioner.name",
+        "_include=Patient:family; _include",
+        "_include:deep=Patient:organization; _include:deep",
+        "_has:Appointment:patient=x; _has:Appointment:patient",
         "_count=-1; _count",
         "_count=ten; _count",
         "_sort=foo; _sort",
@@ -99,6 +102,30 @@ class SearchRequestParserTest {
                 .isInstanceOf(InvalidRequestException.class)
                 .satisfies(e -> assertThat(((org.hl7.fhir.r4.model.OperationOutcome) ((InvalidRequestException) e).getOperationOutcome())
                         .getIssueFirstRep().getExpression().get(0).getValue()).isEqualTo(where));
+    }
+
+    @Test
+    void chainsNameOrInferTheirTargetType() {
+        SearchQuery q = parse("Slot", "schedule.actor:PractitionerRole.practitioner.name=martin");
+        SearchValue.Chained first = (SearchValue.Chained) q.criteria().get(0).anyOf().get(0);
+        assertThat(first.targetType()).isEqualTo("Schedule");
+        SearchValue.Chained second = (SearchValue.Chained) first.inner().anyOf().get(0);
+        assertThat(second.targetType()).isEqualTo("PractitionerRole");
+        SearchValue.Chained third = (SearchValue.Chained) second.inner().anyOf().get(0);
+        assertThat(third.targetType()).isEqualTo("Practitioner");
+        assertThat(third.inner().param().name()).isEqualTo("name");
+    }
+
+    @Test
+    void hasAndIncludes() {
+        SearchQuery q = parse("Practitioner", "_has:PractitionerRole:practitioner:specialty=s|c&_revinclude=PractitionerRole:practitioner"
+                + "&_include:iterate=PractitionerRole:location:Location");
+        SearchValue.Has has = (SearchValue.Has) q.criteria().get(0).anyOf().get(0);
+        assertThat(has.type()).isEqualTo("PractitionerRole");
+        assertThat(has.reference()).isEqualTo("practitioner");
+        assertThat(q.includes()).containsExactly(
+                new SearchQuery.Include("PractitionerRole", "practitioner", null, true, false),
+                new SearchQuery.Include("PractitionerRole", "location", "Location", false, true));
     }
 
     @Test
