@@ -44,11 +44,17 @@ public class BlindIndexProtector implements IndexProtector {
         Set<IndexEntry> out = new LinkedHashSet<>();
         for (IndexEntry e : entries) {
             SearchParam param = registry.find(type, e.param()).orElseThrow();
-            if (!SensitivityPolicy.isProtected(param)) {
+            boolean protectedValue = e instanceof IndexEntry.Reference ref
+                    ? SensitivityPolicy.isProtectedReference(param, ref.targetId() == null ? null : ref.targetType())
+                    : SensitivityPolicy.isProtected(param);
+            if (SensitivityPolicy.isProtected(param)) {
+                // any value, even one kept clear, makes the parameter present (:missing is asked of digests)
+                out.add(new IndexEntry.Blind(e.param(), blind.digest(type, e.param(), PRESENT, "")));
+            }
+            if (!protectedValue) {
                 out.add(e);
                 continue;
             }
-            out.add(new IndexEntry.Blind(e.param(), blind.digest(type, e.param(), PRESENT, "")));
             for (String[] form : forms(e)) {
                 out.add(new IndexEntry.Blind(e.param(), blind.digest(type, e.param(), form[0], form[1])));
             }
@@ -101,33 +107,53 @@ public class BlindIndexProtector implements IndexProtector {
     }
 
     @Override
+    public boolean protects(SearchParam param, String targetType) {
+        return SensitivityPolicy.isProtectedReference(param, targetType);
+    }
+
+    @Override
     public SearchQuery protect(SearchQuery query) {
         for (SearchQuery.SortKey key : query.sort()) {
             if (SensitivityPolicy.isProtected(key.param())) {
                 throw notSupported("Cannot sort on '" + key.param().name() + "': its values are kept encrypted (blind index)", "_sort");
             }
         }
-        List<SearchQuery.Criterion> criteria = new ArrayList<>();
-        for (SearchQuery.Criterion c : query.criteria()) {
-            SearchParam param = c.param();
-            if (!SensitivityPolicy.isProtected(param) || c.anyOf().stream().allMatch(v -> v instanceof SearchValue.Nothing)) {
-                criteria.add(c);
-                continue;
-            }
-            if (c.anyOf().size() == 1 && c.anyOf().get(0) instanceof SearchValue.Missing missing) {
-                // :missing=true is "does not hold the presence digest"
-                SearchValue present = new SearchValue.Blind(blind.digest(param.resourceType(), param.name(), PRESENT, ""));
-                criteria.add(new SearchQuery.Criterion(param, missing.missing() ? "not" : null, List.of(present), true));
-                continue;
-            }
-            List<SearchValue> digests = new ArrayList<>();
-            for (SearchValue v : c.anyOf()) {
-                String[] form = queryForm(param, c.modifier(), v);
-                digests.add(new SearchValue.Blind(blind.digest(param.resourceType(), param.name(), form[0], form[1])));
-            }
-            criteria.add(new SearchQuery.Criterion(param, "not".equals(c.modifier()) ? "not" : null, digests, true));
+        return query.withCriteria(query.criteria().stream().map(this::protect).toList());
+    }
+
+    /** One criterion, and those nested in chains and _has kept for SQL joins. */
+    private SearchQuery.Criterion protect(SearchQuery.Criterion c) {
+        SearchParam param = c.param();
+        if (c.anyOf().size() == 1 && c.anyOf().get(0) instanceof SearchValue.Chained chained) {
+            return new SearchQuery.Criterion(param, c.modifier(), List.of(new SearchValue.Chained(chained.targetType(), protect(chained.inner()))));
         }
-        return query.withCriteria(criteria);
+        if (c.anyOf().size() == 1 && c.anyOf().get(0) instanceof SearchValue.Has has) {
+            return new SearchQuery.Criterion(param, c.modifier(), List.of(new SearchValue.Has(has.type(), has.reference(), protect(has.inner()))));
+        }
+        if (!SensitivityPolicy.isProtected(param) || c.anyOf().stream().allMatch(v -> v instanceof SearchValue.Nothing)) {
+            return c;
+        }
+        if (c.anyOf().size() == 1 && c.anyOf().get(0) instanceof SearchValue.Missing missing) {
+            // :missing=true is "does not hold the presence digest"
+            SearchValue present = new SearchValue.Blind(blind.digest(param.resourceType(), param.name(), PRESENT, ""));
+            return new SearchQuery.Criterion(param, missing.missing() ? "not" : null, List.of(present), true);
+        }
+        List<SearchValue> values = new ArrayList<>();
+        for (SearchValue v : c.anyOf()) {
+            if (SensitivityPolicy.isMixed(param) && v instanceof SearchValue.Reference r) {
+                if (r.url() == null && !SensitivityPolicy.isProtectedReference(param, r.type())) {
+                    values.add(v); // a reference to directory data: kept clear
+                    continue;
+                }
+                if (r.url() == null && r.type() == null) {
+                    values.add(v); // unknown target type: the clear form may match too
+                }
+            }
+            String[] form = queryForm(param, c.modifier(), v);
+            values.add(new SearchValue.Blind(blind.digest(param.resourceType(), param.name(), form[0], form[1])));
+        }
+        boolean anyBlind = values.stream().anyMatch(v -> v instanceof SearchValue.Blind);
+        return new SearchQuery.Criterion(param, "not".equals(c.modifier()) ? "not" : null, values, anyBlind);
     }
 
     private static String[] queryForm(SearchParam param, String modifier, SearchValue v) {

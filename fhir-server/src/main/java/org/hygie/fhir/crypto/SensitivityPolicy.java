@@ -13,7 +13,9 @@ import org.hygie.fhir.storage.index.SearchParam;
  * fields that scheduling and document management query by range or sort on (status, dates, the
  * practitioner, location and slot of an appointment): they describe the care offer, not the patient.
  * In directory data (practitioners, roles, organizations, locations, services, schedules, slots) values
- * are public and stay clear, except references that can point to a patient.
+ * are public and stay clear, except references to a patient: such a parameter ({@link #isMixed}) keeps
+ * each value as its target deserves, so {@code Schedule.actor} pointing to a PractitionerRole stays
+ * clear (and joinable in chains) while one pointing to a Patient is protected.
  */
 public final class SensitivityPolicy {
     private static final Set<String> ALWAYS_CLEAR = Set.of("_id", "_lastUpdated", "_profile", "_tag", "_security");
@@ -41,6 +43,19 @@ public final class SensitivityPolicy {
         }
         return param.type() == RestSearchParameterTypeEnum.REFERENCE
                 && (param.targets().isEmpty() || param.targets().stream().anyMatch(PATIENT_TYPES::contains));
+    }
+
+    /** A directory reference parameter that may point to a patient: protected per value, by target type. */
+    public static boolean isMixed(SearchParam param) {
+        return !CLEAR_IN_PATIENT_DATA.containsKey(param.resourceType()) && isProtected(param);
+    }
+
+    /** Whether a reference value of {@code param} to {@code targetType} (null: unknown) is protected. */
+    public static boolean isProtectedReference(SearchParam param, String targetType) {
+        if (!isProtected(param)) {
+            return false;
+        }
+        return !isMixed(param) || targetType == null || PATIENT_TYPES.contains(targetType);
     }
 
     public static boolean isPatientData(String type) {

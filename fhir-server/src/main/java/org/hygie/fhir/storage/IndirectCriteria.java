@@ -2,22 +2,24 @@ package org.hygie.fhir.storage;
 
 import static org.hygie.fhir.error.FhirErrors.badRequest;
 
-import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.function.Function;
 import org.hygie.fhir.storage.index.IndexEntry;
 import org.hygie.fhir.storage.index.IndexExtractor;
+import org.hygie.fhir.storage.index.IndexProtector;
+import org.hygie.fhir.storage.index.SearchParameterRegistry;
 import org.hygie.fhir.storage.search.SearchQuery;
 import org.hygie.fhir.storage.search.SearchValue;
 import org.hl7.fhir.instance.model.api.IBaseResource;
 
 /**
- * Turns chained parameters and {@code _has} into direct criteria, innermost first: the inner search runs,
- * its matches become reference values (chains) or ids ({@code _has}). Working on values rather than SQL
- * joins keeps chains through protected references correct (they compare digests like any reference).
- * Inner searches are capped at {@value #INNER_LIMIT} matches; a broader one is a 400 asking to narrow it.
+ * Chains and {@code _has} through protected references cannot be SQL joins (the store holds digests, not
+ * ids): they are resolved here, innermost first, into direct criteria: the inner search runs and its
+ * matches become reference values (chains, compared as digests) or ids ({@code _has}). Those are capped at
+ * {@value #INNER_LIMIT} matches; a broader one is a 400 asking to narrow it. Chains and {@code _has}
+ * through clear references are left for the store to join, with no such limit.
  */
 final class IndirectCriteria {
     static final int INNER_LIMIT = 1000;
@@ -25,37 +27,45 @@ final class IndirectCriteria {
     private final Function<SearchQuery, List<ResourceStore.Key>> keys;
     private final Function<SearchQuery, List<IBaseResource>> resources;
     private final IndexExtractor extractor;
+    private final SearchParameterRegistry registry;
+    private final IndexProtector protector;
 
     IndirectCriteria(Function<SearchQuery, List<ResourceStore.Key>> keys, Function<SearchQuery, List<IBaseResource>> resources,
-                     IndexExtractor extractor) {
+                     IndexExtractor extractor, SearchParameterRegistry registry, IndexProtector protector) {
         this.keys = keys;
         this.resources = resources;
         this.extractor = extractor;
+        this.registry = registry;
+        this.protector = protector;
     }
 
     SearchQuery resolve(SearchQuery query) {
-        List<SearchQuery.Criterion> resolved = new ArrayList<>();
-        for (SearchQuery.Criterion c : query.criteria()) {
-            if (c.anyOf().stream().noneMatch(v -> v instanceof SearchValue.Chained || v instanceof SearchValue.Has)) {
-                resolved.add(c);
-                continue;
-            }
-            Set<SearchValue> values = new LinkedHashSet<>();
-            for (SearchValue v : c.anyOf()) {
-                if (v instanceof SearchValue.Chained chained) {
-                    for (ResourceStore.Key key : inner(chained.targetType(), chained.inner(), c)) {
-                        values.add(new SearchValue.Reference(key.type(), key.id(), null));
-                    }
-                } else if (v instanceof SearchValue.Has has) {
-                    values.addAll(referencedBy(query.resourceType(), has, c));
-                } else {
-                    values.add(v);
-                }
-            }
-            resolved.add(new SearchQuery.Criterion(c.param(), c.modifier(),
-                    values.isEmpty() ? List.of(new SearchValue.Nothing()) : List.copyOf(values)));
+        return query.withCriteria(query.criteria().stream().map(c -> resolve(query.resourceType(), c)).toList());
+    }
+
+    private SearchQuery.Criterion resolve(String type, SearchQuery.Criterion c) {
+        if (c.anyOf().size() != 1) {
+            return c;
         }
-        return query.withCriteria(resolved);
+        SearchValue v = c.anyOf().get(0);
+        if (v instanceof SearchValue.Chained chained) {
+            if (!protector.protects(c.param(), chained.targetType())) {
+                return new SearchQuery.Criterion(c.param(), c.modifier(),
+                        List.of(new SearchValue.Chained(chained.targetType(), resolve(chained.targetType(), chained.inner()))));
+            }
+            List<SearchValue> values = inner(chained.targetType(), chained.inner(), c).stream()
+                    .map(key -> (SearchValue) new SearchValue.Reference(key.type(), key.id(), null)).toList();
+            return new SearchQuery.Criterion(c.param(), c.modifier(), values.isEmpty() ? List.of(new SearchValue.Nothing()) : values);
+        }
+        if (v instanceof SearchValue.Has has) {
+            if (!protector.protects(registry.find(has.type(), has.reference()).orElseThrow(), type)) {
+                return new SearchQuery.Criterion(c.param(), c.modifier(),
+                        List.of(new SearchValue.Has(has.type(), has.reference(), resolve(has.type(), has.inner()))));
+            }
+            List<SearchValue> ids = referencedBy(type, has, c);
+            return new SearchQuery.Criterion(c.param(), c.modifier(), ids.isEmpty() ? List.of(new SearchValue.Nothing()) : ids);
+        }
+        return c;
     }
 
     private List<ResourceStore.Key> inner(String type, SearchQuery.Criterion criterion, SearchQuery.Criterion outer) {

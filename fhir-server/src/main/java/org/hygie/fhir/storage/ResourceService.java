@@ -276,15 +276,23 @@ public class ResourceService {
     }
 
     private Found find(SearchQuery query) {
-        IndirectCriteria indirect = new IndirectCriteria(
-                q -> store.readCurrent(store.search(protector.protect(q)).items()).stream()
-                        .map(v -> new ResourceStore.Key(v.type(), v.id())).toList(),
-                q -> find(q).resources(), extractor);
-        ResourceStore.Page<Long> page = store.search(protector.protect(indirect.resolve(query)));
+        ResourceStore.Page<Long> page = store.search(protector.protect(indirect().resolve(query)));
         List<IBaseResource> resources = store.readCurrent(page.items()).stream().map(codec::open).toList();
         List<IBaseResource> included = query.includes().isEmpty() ? List.of()
                 : new Includes(registry, extractor, q -> find(q).resources()).of(query.includes(), resources);
         return new Found(resources, page.total(), included);
+    }
+
+    /** The query as the store runs it: protected, and with chains through protected references resolved. */
+    public SearchQuery asStored(SearchQuery query) {
+        return readTx.execute(status -> protector.protect(indirect().resolve(query)));
+    }
+
+    private IndirectCriteria indirect() {
+        return new IndirectCriteria(
+                q -> store.readCurrent(store.search(protector.protect(q)).items()).stream()
+                        .map(v -> new ResourceStore.Key(v.type(), v.id())).toList(),
+                q -> find(q).resources(), extractor, registry, protector);
     }
 
     public ResourceStore.Page<HistoryEntry> history(ResourceStore.HistoryQuery query) {

@@ -14,6 +14,12 @@ public interface IndexProtector {
     /** The same query over protected values; a 400 for forms protected values cannot answer. */
     SearchQuery protect(SearchQuery query);
 
+    /**
+     * Whether references of {@code param} to {@code targetType} (null: any) are kept protected; chains
+     * through protected references are resolved by value, the others joined.
+     */
+    boolean protects(SearchParam param, String targetType);
+
     /** How a reference target is kept in the link table. */
     String linkKey(String type, String id);
 
@@ -30,6 +36,11 @@ public interface IndexProtector {
         @Override
         public SearchQuery protect(SearchQuery query) {
             return query;
+        }
+
+        @Override
+        public boolean protects(SearchParam param, String targetType) {
+            return false;
         }
 
         @Override

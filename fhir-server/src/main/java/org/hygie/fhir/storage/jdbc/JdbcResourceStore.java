@@ -126,6 +126,17 @@ public class JdbcResourceStore implements ResourceStore {
         return new Page<>(pks, total);
     }
 
+    /** PostgreSQL's plan for a (protected, resolved) search's page query: for operators and plan tests. */
+    public String explain(SearchQuery query) {
+        SearchSql sql = new SearchSql(query);
+        List<Object> args = new ArrayList<>(sql.whereArgs);
+        args.addAll(sql.orderArgs);
+        args.add(query.count());
+        args.add(query.offset());
+        return String.join("\n", jdbc.queryForList("explain select r.pk from resource r where " + sql.where + " order by " + sql.orderBy
+                + " limit ? offset ?", String.class, args.toArray()));
+    }
+
     @Override
     public Page<Version> history(HistoryQuery q) {
         StringBuilder where = new StringBuilder("true");

@@ -8,6 +8,7 @@ import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.regex.Pattern;
 import org.hygie.fhir.storage.index.SearchParam;
 import org.hygie.fhir.storage.search.Prefix;
 import org.hygie.fhir.storage.search.SearchQuery;
@@ -18,12 +19,23 @@ import org.hygie.fhir.storage.search.SearchValue;
  * (joins, not scans), values within a criterion are ORed. No value is ever spliced into the SQL text.
  */
 final class SearchSql {
-    final StringBuilder where = new StringBuilder("r.res_type = ? and not r.deleted");
+    private static final Pattern RESOURCE_ALIAS = Pattern.compile("\\br\\.");
+    private static final Pattern INDEX_ALIAS = Pattern.compile("\\bi\\.");
+
+    final StringBuilder where = new StringBuilder();
     final List<Object> whereArgs = new ArrayList<>();
     final StringBuilder orderBy = new StringBuilder();
     final List<Object> orderArgs = new ArrayList<>();
+    /** Nesting level of chains and _has: level n names its tables r{n}, i{n}, c{n}, h{n}. */
+    private final int depth;
+
+    private SearchSql(int depth) {
+        this.depth = depth;
+    }
 
     SearchSql(SearchQuery query) {
+        this.depth = 0;
+        where.append("r.res_type = ? and not r.deleted");
         whereArgs.add(query.resourceType());
         for (SearchQuery.Criterion criterion : query.criteria()) {
             where.append(" and ");
@@ -53,6 +65,14 @@ final class SearchSql {
             where.append("false"); // a chain or _has whose inner search matched nothing
             return;
         }
+        if (c.anyOf().size() == 1 && c.anyOf().get(0) instanceof SearchValue.Chained chained) {
+            chain(c, chained);
+            return;
+        }
+        if (c.anyOf().size() == 1 && c.anyOf().get(0) instanceof SearchValue.Has has) {
+            has(has);
+            return;
+        }
         if (name.equals("_id")) {
             where.append("r.res_id = any (?)");
             whereArgs.add(c.anyOf().stream().map(v -> ((SearchValue.Token) v).code()).toArray(String[]::new));
@@ -64,10 +84,17 @@ final class SearchSql {
         }
         boolean negated = "not".equals(c.modifier());
         if (c.blind()) {
-            // all of a resource's digests in one row: "holds any of these digests"
-            where.append(negated ? "not exists" : "exists")
-                    .append(" (select 1 from idx_blind i where i.resource_pk = r.pk and i.digests && ?)");
-            whereArgs.add(c.anyOf().stream().map(v -> HexFormat.of().parseHex(((SearchValue.Blind) v).digestHex())).toArray(byte[][]::new));
+            List<SearchValue> digests = c.anyOf().stream().filter(v -> v instanceof SearchValue.Blind).toList();
+            List<SearchValue> clear = c.anyOf().stream().filter(v -> !(v instanceof SearchValue.Blind)).toList();
+            where.append(negated ? "not (" : "(");
+            // all of a resource's digests are in one row: "holds any of these digests"
+            where.append("exists (select 1 from idx_blind i where i.resource_pk = r.pk and i.digests && ?)");
+            whereArgs.add(digests.stream().map(v -> HexFormat.of().parseHex(((SearchValue.Blind) v).digestHex())).toArray(byte[][]::new));
+            if (!clear.isEmpty()) { // a parameter protected per value: some values are kept clear
+                where.append(" or ");
+                criterion(new SearchQuery.Criterion(param, null, clear));
+            }
+            where.append(")");
             return;
         }
         where.append(negated ? "not exists" : "exists")
@@ -77,6 +104,45 @@ final class SearchSql {
         whereArgs.add(name);
         anyOf(c, v -> valuePredicate(c, v));
         where.append(")");
+    }
+
+    /** A chain through a clear reference: the referenced resource, joined, must match the inner criterion. */
+    private void chain(SearchQuery.Criterion c, SearchValue.Chained chained) {
+        int n = depth + 1;
+        where.append("exists (select 1 from idx_reference c").append(n).append(" where c").append(n).append(".resource_pk = r.pk and c")
+                .append(n).append(".res_type = ? and c").append(n).append(".param = ? and c").append(n).append(".target_type = ?")
+                .append(" and exists (select 1 from resource r").append(n).append(" where r").append(n).append(".res_type = ? and r")
+                .append(n).append(".res_id = c").append(n).append(".target_id and not r").append(n).append(".deleted and ");
+        whereArgs.add(c.param().resourceType());
+        whereArgs.add(c.param().name());
+        whereArgs.add(chained.targetType());
+        whereArgs.add(chained.targetType());
+        nested(chained.inner());
+        where.append("))");
+    }
+
+    /** _has through a clear reference: some resource of that type, pointing here, matches the inner criterion. */
+    private void has(SearchValue.Has has) {
+        int n = depth + 1;
+        where.append("exists (select 1 from idx_reference h").append(n).append(" join resource r").append(n).append(" on r").append(n)
+                .append(".pk = h").append(n).append(".resource_pk where h").append(n).append(".res_type = ? and h").append(n)
+                .append(".param = ? and h").append(n).append(".target_id = r.res_id and h").append(n).append(".target_type = r.res_type and not r")
+                .append(n).append(".deleted and ");
+        whereArgs.add(has.type());
+        whereArgs.add(has.reference());
+        nested(has.inner());
+        where.append(")");
+    }
+
+    /** The inner criterion, built at the next level with its aliases renamed so they do not hide this level's. */
+    private void nested(SearchQuery.Criterion inner) {
+        SearchSql sql = new SearchSql(depth + 1);
+        sql.criterion(inner);
+        String n = Integer.toString(depth + 1);
+        String text = RESOURCE_ALIAS.matcher(sql.where).replaceAll("r" + n + ".");
+        text = INDEX_ALIAS.matcher(text).replaceAll("i" + n + ".").replace(" i where ", " i" + n + " where ");
+        where.append(text);
+        whereArgs.addAll(sql.whereArgs);
     }
 
     private void anyOf(SearchQuery.Criterion c, java.util.function.Consumer<SearchValue> predicate) {

@@ -255,6 +255,14 @@ public abstract class SearchContract {
                 row("Appointment", "patient.family=dur", "A2"),
                 row("Appointment", "patient.family=dur,dup&status=booked", "A1"),
                 row("Appointment", "practitioner.family=martin&patient.gender=male", "A2"),
+                // Schedule.actor is protected per value: to a patient (digest), to a role (clear), id alone (either)
+                row("Schedule", "actor=Patient/{P1}", "SCH"),
+                row("Schedule", "actor=PractitionerRole/{PR}", "SCH2"),
+                row("Schedule", "actor={P1}", "SCH"),
+                row("Schedule", "actor={PR},{P1}", "SCH", "SCH2"),
+                row("Schedule", "actor:missing=true"),
+                row("Schedule", "actor:Patient.family=dup", "SCH"),
+                row("Schedule", "actor:PractitionerRole.specialty=" + SPECIALTY + "|SM54", "SCH2"),
                 // _has (reverse chaining), nested
                 row("Practitioner", "_has:PractitionerRole:practitioner:specialty=" + SPECIALTY + "|SM54", "DR"),
                 row("Patient", "_has:Appointment:patient:status=booked", "P1"),
