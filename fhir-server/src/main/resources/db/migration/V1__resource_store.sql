@@ -116,6 +116,17 @@ create table idx_quantity (
 create index idx_quantity_value_idx on idx_quantity (res_type, param, value);
 create index idx_quantity_pk_idx on idx_quantity (resource_pk);
 
+-- Positions (Location.position) for near searches: a bounding box on the index, then the exact distance.
+create table idx_geo (
+    resource_pk  bigint           not null references resource (pk),
+    res_type     text             not null,
+    param        text             not null,
+    latitude     double precision not null,
+    longitude    double precision not null
+);
+create index idx_geo_position_idx on idx_geo (res_type, param, latitude, longitude);
+create index idx_geo_pk_idx on idx_geo (resource_pk);
+
 -- Protected (sensitive) values: keyed HMAC digests only, one row per resource holding all of them
 -- (see SensitivityPolicy and BlindIndexProtector). A digest is keyed per (type, parameter), so it
 -- identifies its parameter by itself; a GIN index answers "holds this digest".

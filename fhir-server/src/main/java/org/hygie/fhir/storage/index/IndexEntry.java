@@ -28,6 +28,9 @@ public sealed interface IndexEntry {
 
     record Uri(String param, String uri) implements IndexEntry {}
 
+    /** A position in degrees (WGS84), for {@code near}. */
+    record Position(String param, double latitude, double longitude) implements IndexEntry {}
+
     /** A keyed digest (blind index) standing in for a sensitive value: equality is all it allows. */
     record Blind(String param, String digestHex) implements IndexEntry {}
 }

@@ -34,6 +34,8 @@ public class SearchParameterRegistry {
             RestSearchParameterTypeEnum.URI);
     private static final Set<String> RESOURCE_TABLE_PARAMS = Set.of("_id", "_lastUpdated");
     private static final Set<String> LEFT_OUT = Set.of("phonetic");
+    /** The only special and composite parameters R4 defines for the types served, each supported as such. */
+    private static final Set<String> SPECIAL_SUPPORTED = Set.of("Location:near", "DocumentReference:relationship");
 
     private final Map<String, Map<String, SearchParam>> byType = new LinkedHashMap<>();
 
@@ -46,7 +48,8 @@ public class SearchParameterRegistry {
                     params.put(p.getName(), new SearchParam(type, p.getName(), p.getParamType(), p.getPath(), null, Set.of(), false));
                     continue;
                 }
-                if (!INDEXED_KINDS.contains(p.getParamType()) || LEFT_OUT.contains(p.getName())) {
+                boolean special = SPECIAL_SUPPORTED.contains(type + ":" + p.getName());
+                if ((!INDEXED_KINDS.contains(p.getParamType()) && !special) || LEFT_OUT.contains(p.getName())) {
                     continue;
                 }
                 try {
@@ -60,6 +63,13 @@ public class SearchParameterRegistry {
                     log.warn("Search parameter {}:{} left out: its expression does not parse ({})",
                             type, p.getName(), unparseable.getMessage());
                 }
+            }
+            // _source (meta.source) is a standard parameter of every resource that HAPI's R4 model leaves out
+            try {
+                params.put("_source", new SearchParam(type, "_source", RestSearchParameterTypeEnum.URI, "meta.source",
+                        fhirPath.parse("meta.source"), Set.of(), false));
+            } catch (Exception e) {
+                throw new IllegalStateException("meta.source does not parse", e);
             }
             byType.put(type, Collections.unmodifiableMap(params));
         }

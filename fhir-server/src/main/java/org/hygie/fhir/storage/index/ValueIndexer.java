@@ -11,6 +11,8 @@ import org.hl7.fhir.r4.model.CodeableConcept;
 import org.hl7.fhir.r4.model.Coding;
 import org.hl7.fhir.r4.model.ContactPoint;
 import org.hl7.fhir.r4.model.DecimalType;
+import org.hl7.fhir.r4.model.DocumentReference;
+import org.hl7.fhir.r4.model.Location;
 import org.hl7.fhir.r4.model.Enumeration;
 import org.hl7.fhir.r4.model.HumanName;
 import org.hl7.fhir.r4.model.Identifier;
@@ -35,6 +37,20 @@ final class ValueIndexer {
             case REFERENCE -> reference(name, value, out);
             case NUMBER -> number(name, value, out);
             case QUANTITY -> quantity(name, value, out);
+            case SPECIAL -> {
+                if (value instanceof Location.LocationPositionComponent position && position.hasLatitude() && position.hasLongitude()) {
+                    out.add(new IndexEntry.Position(name, position.getLatitude().doubleValue(), position.getLongitude().doubleValue()));
+                }
+            }
+            case COMPOSITE -> {
+                // DocumentReference.relationship: relatesTo code $ target, kept as one token "code$Type/id"
+                if (value instanceof DocumentReference.DocumentReferenceRelatesToComponent relates && relates.hasCode()
+                        && relates.getTarget().getReference() != null) {
+                    Matcher local = LocalReference.PATTERN.matcher(relates.getTarget().getReference());
+                    String target = local.matches() ? local.group(1) + "/" + local.group(2) : relates.getTarget().getReference();
+                    out.add(new IndexEntry.Token(name, null, relates.getCode().toCode() + "$" + target, null));
+                }
+            }
             case URI -> {
                 if (value instanceof PrimitiveType<?> p && p.hasValue()) {
                     out.add(new IndexEntry.Uri(name, p.getValueAsString()));

@@ -10,7 +10,7 @@ import org.springframework.jdbc.core.JdbcTemplate;
 /** Replaces the index rows and links of one resource with those of its new current version. */
 final class IndexRowWriter {
     private static final List<String> INDEX_TABLES =
-            List.of("idx_token", "idx_string", "idx_date", "idx_reference", "idx_number", "idx_quantity", "idx_uri", "idx_blind");
+            List.of("idx_token", "idx_string", "idx_date", "idx_reference", "idx_number", "idx_quantity", "idx_uri", "idx_geo", "idx_blind");
 
     private final JdbcTemplate jdbc;
 
@@ -34,6 +34,7 @@ final class IndexRowWriter {
         List<Object[]> quantities = new ArrayList<>();
         List<Object[]> uris = new ArrayList<>();
         List<byte[]> blind = new ArrayList<>();
+        List<Object[]> positions = new ArrayList<>();
         for (IndexEntry e : entries) {
             if (e instanceof IndexEntry.Token t) {
                 tokens.add(new Object[] {pk, type, t.param(), t.system(), t.code(), t.textNorm()});
@@ -49,6 +50,8 @@ final class IndexRowWriter {
                 quantities.add(new Object[] {pk, type, q.param(), q.value(), q.system(), q.code(), q.unit()});
             } else if (e instanceof IndexEntry.Uri u) {
                 uris.add(new Object[] {pk, type, u.param(), u.uri()});
+            } else if (e instanceof IndexEntry.Position p) {
+                positions.add(new Object[] {pk, type, p.param(), p.latitude(), p.longitude()});
             } else if (e instanceof IndexEntry.Blind b) {
                 blind.add(HexFormat.of().parseHex(b.digestHex()));
             }
@@ -60,6 +63,7 @@ final class IndexRowWriter {
         insert("insert into idx_number (resource_pk, res_type, param, value) values (?, ?, ?, ?)", numbers);
         insert("insert into idx_quantity (resource_pk, res_type, param, value, system, code, unit) values (?, ?, ?, ?, ?, ?, ?)", quantities);
         insert("insert into idx_uri (resource_pk, res_type, param, uri) values (?, ?, ?, ?)", uris);
+        insert("insert into idx_geo (resource_pk, res_type, param, latitude, longitude) values (?, ?, ?, ?, ?)", positions);
         if (!blind.isEmpty()) {
             jdbc.update("insert into idx_blind (resource_pk, res_type, digests) values (?, ?, ?)", pk, type, blind.toArray(byte[][]::new));
         }

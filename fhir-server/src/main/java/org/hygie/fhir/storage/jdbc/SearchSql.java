@@ -172,6 +172,8 @@ final class SearchSql {
             quantityPredicate(q);
         } else if (value instanceof SearchValue.Uri u) {
             uriPredicate(modifier, u);
+        } else if (value instanceof SearchValue.Near n) {
+            nearPredicate(n);
         } else {
             throw new IllegalStateException("unexpected search value " + value);
         }
@@ -237,6 +239,18 @@ final class SearchSql {
             }
         }
         where.append(")");
+    }
+
+    /** A bounding box the index can answer, then the great-circle (haversine) distance on a 6371 km sphere. */
+    private void nearPredicate(SearchValue.Near n) {
+        double dLat = n.distanceKm() / 111.195;
+        double cos = Math.max(Math.cos(Math.toRadians(n.latitude())), 1e-6);
+        double dLon = Math.min(180, n.distanceKm() / (111.195 * cos));
+        where.append("(i.latitude between ? and ? and i.longitude between ? and ? and 2 * 6371 * asin(sqrt("
+                + "power(sin(radians(i.latitude - ?) / 2), 2) + cos(radians(?)) * cos(radians(i.latitude))"
+                + " * power(sin(radians(i.longitude - ?) / 2), 2))) <= ?)");
+        whereArgs.addAll(List.of(n.latitude() - dLat, n.latitude() + dLat, n.longitude() - dLon, n.longitude() + dLon,
+                n.latitude(), n.latitude(), n.longitude(), n.distanceKm()));
     }
 
     private void uriPredicate(String modifier, SearchValue.Uri u) {
@@ -350,6 +364,8 @@ final class SearchSql {
             case NUMBER -> "idx_number";
             case QUANTITY -> "idx_quantity";
             case URI -> "idx_uri";
+            case SPECIAL -> "idx_geo";
+            case COMPOSITE -> "idx_token";
             default -> throw new IllegalStateException("no index table for " + param.type());
         };
     }

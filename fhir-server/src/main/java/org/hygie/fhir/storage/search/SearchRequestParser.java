@@ -216,8 +216,9 @@ public class SearchRequestParser {
                     name = name.substring(1);
                 }
                 String paramName = name;
-                SearchParam param = registry.find(type, paramName).orElseThrow(() -> badRequest(
-                        "Cannot sort on unknown or unsupported parameter '" + paramName + "' of " + type, "_sort"));
+                SearchParam param = registry.find(type, paramName)
+                        .filter(p -> p.type() != RestSearchParameterTypeEnum.SPECIAL && p.type() != RestSearchParameterTypeEnum.COMPOSITE)
+                        .orElseThrow(() -> badRequest("Cannot sort on unknown or unsupported parameter '" + paramName + "' of " + type, "_sort"));
                 keys.add(new SearchQuery.SortKey(param, descending));
             }
         }

@@ -26,6 +26,9 @@ public sealed interface SearchValue {
 
     record Missing(boolean missing) implements SearchValue {}
 
+    /** {@code near}: within {@code distanceKm} of a point. */
+    record Near(double latitude, double longitude, double distanceKm) implements SearchValue {}
+
     /** A chained value ({@code param:Type.inner=...}): resources of {@code targetType} matching {@code inner}. */
     record Chained(String targetType, SearchQuery.Criterion inner) implements SearchValue {}
 

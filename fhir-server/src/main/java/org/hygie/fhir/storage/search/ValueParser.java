@@ -77,6 +77,8 @@ final class ValueParser {
             case NUMBER -> number(key, text);
             case QUANTITY -> quantity(key, text);
             case URI -> new SearchValue.Uri(unescape(text));
+            case SPECIAL -> near(key, text);
+            case COMPOSITE -> relationship(key, text);
             default -> throw notSupported("Parameter " + key + " is not supported", key);
         };
     }
@@ -137,6 +139,41 @@ final class ValueParser {
             return new SearchValue.Reference(null, null, text);
         }
         throw badRequest("'" + text + "' is not a reference (expected Type/id, id or an absolute URL)", key);
+    }
+
+    /** {@code near=latitude|longitude|distance|unit}; distance defaults to 10 km; units km, m, mi (UCUM or plain). */
+    private static SearchValue near(String key, String text) {
+        List<String> parts = splitUnescaped(text, '|');
+        try {
+            double latitude = Double.parseDouble(parts.get(0));
+            double longitude = Double.parseDouble(parts.get(1));
+            double distance = parts.size() > 2 && !parts.get(2).isEmpty() ? Double.parseDouble(parts.get(2)) : 10;
+            String unit = parts.size() > 3 ? parts.get(3).replace("[", "").replace("]", "").replace("_i", "") : "km";
+            double km = switch (unit) {
+                case "km", "" -> distance;
+                case "m" -> distance / 1000;
+                case "mi" -> distance * 1.609344;
+                default -> throw new IllegalArgumentException("unit");
+            };
+            if (Math.abs(latitude) > 90 || Math.abs(longitude) > 180 || km < 0 || parts.size() > 4) {
+                throw new IllegalArgumentException("range");
+            }
+            return new SearchValue.Near(latitude, longitude, km);
+        } catch (RuntimeException e) {
+            throw badRequest("'" + text + "' is not a near value (expected latitude|longitude|distance|unit, unit km, m or mi)", key);
+        }
+    }
+
+    /** DocumentReference {@code relationship=code$reference}. */
+    private SearchValue relationship(String key, String text) {
+        List<String> parts = splitUnescaped(text, '$');
+        if (parts.size() != 2 || parts.get(0).isEmpty() || parts.get(1).isEmpty()) {
+            throw badRequest("'" + text + "' is not a relationship value (expected code$reference, e.g. replaces$DocumentReference/123)", key);
+        }
+        // its reference component (relatesto) can only point to a DocumentReference: a bare id names one
+        SearchValue target = reference(key, "DocumentReference", unescape(parts.get(1)));
+        String ref = target instanceof SearchValue.Reference r && r.id() != null ? r.type() + "/" + r.id() : unescape(parts.get(1));
+        return new SearchValue.Token(null, unescape(parts.get(0)) + "$" + ref, false);
     }
 
     private static SearchValue.Number number(String key, String text) {

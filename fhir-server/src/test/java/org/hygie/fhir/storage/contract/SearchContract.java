@@ -26,6 +26,8 @@ import org.hl7.fhir.r4.model.DateTimeType;
 import org.hl7.fhir.r4.model.DateType;
 import org.hl7.fhir.r4.model.Enumerations;
 import org.hl7.fhir.r4.model.InstantType;
+import org.hl7.fhir.r4.model.DocumentReference;
+import org.hl7.fhir.r4.model.Location;
 import org.hl7.fhir.r4.model.Patient;
 import org.hl7.fhir.r4.model.Practitioner;
 import org.hl7.fhir.r4.model.PractitionerRole;
@@ -81,6 +83,7 @@ public abstract class SearchContract {
         p1.addAddress().setCity("Paris").setPostalCode("75011");
         p1.setActive(true);
         p1.getMeta().addProfile("https://hygie.example/StructureDefinition/patient");
+        p1.getMeta().setSource("urn:hygie:source:portal");
         save("P1", p1);
 
         Patient p2 = new Patient();
@@ -120,6 +123,22 @@ public abstract class SearchContract {
         blocked.setEndElement(new InstantType("2025-01-06T08:15:00Z"));
         blocked.setStatus(Slot.SlotStatus.BUSYUNAVAILABLE);
         save("S4", blocked);
+
+        Location paris = new Location();
+        paris.setName("Cabinet Bastille").getPosition().setLatitude(48.8532).setLongitude(2.3692);
+        save("LPARIS", paris);
+        Location lyon = new Location();
+        lyon.setName("Cabinet Bellecour").getPosition().setLatitude(45.7578).setLongitude(4.8320);
+        save("LLYON", lyon);
+        DocumentReference first = new DocumentReference();
+        first.setStatus(Enumerations.DocumentReferenceStatus.SUPERSEDED);
+        first.setSubject(new Reference(ids.get("P1")));
+        save("DOC1", first);
+        DocumentReference second = new DocumentReference();
+        second.setStatus(Enumerations.DocumentReferenceStatus.CURRENT);
+        second.setSubject(new Reference(ids.get("P1")));
+        second.addRelatesTo().setCode(DocumentReference.DocumentRelationshipType.REPLACES).setTarget(new Reference(ids.get("DOC1")));
+        save("DOC2", second);
 
         save("S1", slot("2026-03-02T09:00:00+01:00", "2026-03-02T09:15:00+01:00", Slot.SlotStatus.FREE));
         save("S2", slot("2026-03-02T09:15:00+01:00", "2026-03-02T09:30:00+01:00", Slot.SlotStatus.BUSY));
@@ -269,6 +288,21 @@ public abstract class SearchContract {
                 row("Patient", "_has:Appointment:patient:status=booked,pending", "P1", "P2"),
                 row("Patient", "_has:Appointment:patient:status=noshow"),
                 row("Practitioner", "_has:PractitionerRole:practitioner:_has:Schedule:actor:_id={SCH2}", "DR"),
+                // near (great-circle distance; Paris-Lyon is about 392 km)
+                row("Location", "near=48.8566|2.3522|5|km", "LPARIS"),
+                row("Location", "near=48.8566|2.3522|300|km", "LPARIS"),
+                row("Location", "near=48.8566|2.3522|400|km", "LPARIS", "LLYON"),
+                row("Location", "near=48.8566|2.3522|400000|m", "LPARIS", "LLYON"),
+                row("Location", "near=48.8566|2.3522|250|[mi_i]", "LPARIS", "LLYON"),
+                row("Location", "near=45.7640|4.8357", "LLYON"),
+                row("Location", "near:missing=false", "LPARIS", "LLYON"),
+                // composite: DocumentReference relationship = code$target
+                row("DocumentReference", "relationship=replaces$DocumentReference/{DOC1}", "DOC2"),
+                row("DocumentReference", "relationship=replaces${DOC1}", "DOC2"),
+                row("DocumentReference", "relationship=appends$DocumentReference/{DOC1}"),
+                row("DocumentReference", "status=superseded", "DOC1"),
+                // _source
+                row("Patient", "_source=urn:hygie:source:portal", "P1"),
                 // uri
                 row("Patient", "_profile=https://hygie.example/StructureDefinition/patient", "P1"),
                 row("Patient", "_profile:below=https://hygie.example/", "P1"),
