@@ -22,10 +22,10 @@ public final class SensitivityPolicy {
 
     private static final Map<String, Set<String>> CLEAR_IN_PATIENT_DATA = Map.of(
             "Patient", Set.of(),
-            "Appointment", Set.of("status", "date", "practitioner", "location", "slot", "service-type",
+            "Appointment", Set.of("status", "date", "end", "practitioner", "location", "slot", "service-type",
                     "service-category", "specialty", "appointment-type", "part-status"),
             "AppointmentResponse", Set.of("part-status", "practitioner", "location", "appointment"),
-            "DocumentReference", Set.of("status", "date", "period"),
+            "DocumentReference", Set.of("status", "date", "period", "period-start", "period-end"),
             "List", Set.of("status", "date"),
             "Binary", Set.of());
 

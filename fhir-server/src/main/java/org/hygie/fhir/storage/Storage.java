@@ -12,6 +12,7 @@ import org.hygie.fhir.crypto.DataKeys;
 import org.hygie.fhir.crypto.EncryptingPayloadCodec;
 import org.hygie.fhir.crypto.EnvelopeCipher;
 import org.hygie.fhir.crypto.PayloadCodec;
+import org.hygie.fhir.storage.index.IgSearchParameters;
 import org.hygie.fhir.storage.index.IndexExtractor;
 import org.hygie.fhir.storage.index.IndexProtector;
 import org.hygie.fhir.storage.index.SearchParameterRegistry;
@@ -48,7 +49,7 @@ public record Storage(ResourceService service, SearchRequestParser searchParser,
             throw new IllegalStateException("This database was created in " + recorded + " mode; refusing to run it in "
                     + crypto.mode() + " mode (hygie.crypto.mode)");
         }
-        SearchParameterRegistry registry = new SearchParameterRegistry(fhirContext, resourceTypes);
+        SearchParameterRegistry registry = new SearchParameterRegistry(fhirContext, resourceTypes, IgSearchParameters.load(fhirContext));
         SearchRequestParser parser = new SearchRequestParser(registry, defaultPageSize, maxPageSize);
         ResourceStore store = new JdbcResourceStore(jdbc);
 

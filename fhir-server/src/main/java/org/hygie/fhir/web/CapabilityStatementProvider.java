@@ -81,10 +81,7 @@ public class CapabilityStatementProvider implements IServerConformanceProvider<C
                 .addReferencePolicy(CapabilityStatement.ReferenceHandlingPolicy.LOCAL)
                 .addReferencePolicy(CapabilityStatement.ReferenceHandlingPolicy.ENFORCED);
         for (SearchParam p : registry.forType(type)) {
-            String definition = p.name().startsWith("_")
-                    ? "http://hl7.org/fhir/SearchParameter/Resource" + p.name().replace("_", "-")
-                    : "http://hl7.org/fhir/SearchParameter/" + type + "-" + p.name();
-            var declared = r.addSearchParam().setName(p.name()).setDefinition(definition)
+            var declared = r.addSearchParam().setName(p.name()).setDefinition(p.definition())
                     .setType(Enumerations.SearchParamType.fromCode(p.type().getCode()));
             if (encrypted && SensitivityPolicy.isProtected(p)) {
                 declared.setDocumentation(PROTECTED);

@@ -31,6 +31,8 @@ class CapabilityStatementHttpTest extends HttpTestBase {
         assertThat(patient.getSearchParam()).filteredOn(p -> p.getName().equals("birthdate")).first()
                 .satisfies(p -> assertThat(p.getDocumentation()).contains("Protected"));
         var slot = cs.getRestFirstRep().getResource().stream().filter(r -> r.getType().equals("Slot")).findFirst().orElseThrow();
+        assertThat(slot.getSearchParam()).filteredOn(p -> p.getName().equals("end")).first()
+                .satisfies(p -> assertThat(p.getDefinition()).isEqualTo("https://hygie.example.org/fhir/SearchParameter/Slot-end"));
         assertThat(slot.getSearchParam()).allSatisfy(p -> assertThat(p.hasDocumentation()).isFalse());
         assertOutcome(http("GET", "Patient?phonetic=x", null), 400);
         assertThat(http("GET", "Location?near=45%7C4%7C10%7Ckm", null).statusCode()).isEqualTo(200);

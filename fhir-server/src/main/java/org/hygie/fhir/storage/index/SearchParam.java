@@ -9,6 +9,7 @@ import java.util.Set;
  *
  * @param patientCompartment true when a reference in this parameter makes the resource part of that
  *                           patient's compartment (R4 CompartmentDefinition, as HAPI models it)
+ * @param definition         canonical URL of the SearchParameter defining it
  */
 public record SearchParam(
         String resourceType,
@@ -17,4 +18,13 @@ public record SearchParam(
         String expression,
         IFhirPath.IParsedExpression parsedExpression,
         Set<String> targets,
-        boolean patientCompartment) {}
+        boolean patientCompartment,
+        String definition) {
+
+    /** A standard parameter: defined by FHIR R4 itself. */
+    public SearchParam(String resourceType, String name, RestSearchParameterTypeEnum type, String expression,
+                       IFhirPath.IParsedExpression parsedExpression, Set<String> targets, boolean patientCompartment) {
+        this(resourceType, name, type, expression, parsedExpression, targets, patientCompartment,
+                "http://hl7.org/fhir/SearchParameter/" + (name.startsWith("_") ? "Resource" + name.replace("_", "-") : resourceType + "-" + name));
+    }
+}

@@ -40,6 +40,11 @@ public class SearchParameterRegistry {
     private final Map<String, Map<String, SearchParam>> byType = new LinkedHashMap<>();
 
     public SearchParameterRegistry(FhirContext fhirContext, List<String> resourceTypes) {
+        this(fhirContext, resourceTypes, List.of());
+    }
+
+    /** @param custom SearchParameters published by the implementation guide, added to the standard ones */
+    public SearchParameterRegistry(FhirContext fhirContext, List<String> resourceTypes, List<org.hl7.fhir.r4.model.SearchParameter> custom) {
         IFhirPath fhirPath = fhirContext.newFhirPath();
         for (String type : resourceTypes) {
             Map<String, SearchParam> params = new LinkedHashMap<>();
@@ -70,6 +75,17 @@ public class SearchParameterRegistry {
                         fhirPath.parse("meta.source"), Set.of(), false));
             } catch (Exception e) {
                 throw new IllegalStateException("meta.source does not parse", e);
+            }
+            for (org.hl7.fhir.r4.model.SearchParameter sp : custom) {
+                if (sp.getBase().stream().noneMatch(b -> type.equals(b.getCode()))) {
+                    continue;
+                }
+                try {
+                    params.put(sp.getCode(), new SearchParam(type, sp.getCode(), RestSearchParameterTypeEnum.forCode(sp.getType().toCode()),
+                            sp.getExpression(), fhirPath.parse(sp.getExpression()), Set.of(), false, sp.getUrl()));
+                } catch (Exception e) {
+                    throw new IllegalStateException("SearchParameter " + sp.getUrl() + " has an expression that does not parse", e);
+                }
             }
             byType.put(type, Collections.unmodifiableMap(params));
         }

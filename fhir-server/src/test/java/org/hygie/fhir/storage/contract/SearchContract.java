@@ -133,6 +133,8 @@ public abstract class SearchContract {
         DocumentReference first = new DocumentReference();
         first.setStatus(Enumerations.DocumentReferenceStatus.SUPERSEDED);
         first.setSubject(new Reference(ids.get("P1")));
+        first.addExtension("https://interop.esante.gouv.fr/ig/fhir/pdsm/StructureDefinition/pdsm-ext-is-archived", new org.hl7.fhir.r4.model.BooleanType(true));
+        first.getContext().getPeriod().setStartElement(new DateTimeType("2025-11-03"));
         save("DOC1", first);
         DocumentReference second = new DocumentReference();
         second.setStatus(Enumerations.DocumentReferenceStatus.CURRENT);
@@ -301,6 +303,14 @@ public abstract class SearchContract {
                 row("DocumentReference", "relationship=replaces${DOC1}", "DOC2"),
                 row("DocumentReference", "relationship=appends$DocumentReference/{DOC1}"),
                 row("DocumentReference", "status=superseded", "DOC1"),
+                // custom SearchParameters published in ig/: end (overlap queries), isArchived, period-start
+                row("Slot", "schedule={SCH}&end=le2026-03-02T09:15:00+01:00", "S1"),
+                row("Slot", "start=lt2026-03-02T09:20:00+01:00&end=gt2026-03-02T09:10:00+01:00", "S1", "S2"),
+                row("Appointment", "end=2026-03-02T09:15:00+01:00", "A1"),
+                row("Appointment", "date=lt2026-03-06&end=gt2026-03-05T16:10:00+01:00", "A2"),
+                row("DocumentReference", "isArchived=true", "DOC1"),
+                row("DocumentReference", "isArchived:missing=true", "DOC2"),
+                row("DocumentReference", "period-start=ge2025-11", "DOC1"),
                 // _source
                 row("Patient", "_source=urn:hygie:source:portal", "P1"),
                 // uri
