@@ -45,10 +45,10 @@ public class ResourceService {
     public record Outcome(IBaseResource resource, ResourceStore.Key key, int version, Instant lastUpdated,
                           boolean created) {}
 
-    /** A page of matches, their total when counted, and what _include/_revinclude added. */
-    public record Found(List<IBaseResource> resources, Integer total, List<IBaseResource> included) {
+    /** A page of matches, their total when counted, what _include/_revinclude added, and whether more follow. */
+    public record Found(List<IBaseResource> resources, Integer total, List<IBaseResource> included, boolean more) {
         public Found(List<IBaseResource> resources, Integer total) {
-            this(resources, total, List.of());
+            this(resources, total, List.of(), false);
         }
     }
 
@@ -276,11 +276,15 @@ public class ResourceService {
     }
 
     private Found find(SearchQuery query) {
-        ResourceStore.Page<Long> page = store.search(protector.protect(indirect().resolve(query)));
-        List<IBaseResource> resources = store.readCurrent(page.items()).stream().map(codec::open).toList();
+        // one row more than the page tells whether another page follows
+        SearchQuery probe = query.count() == 0 ? query : query.withPage(query.count() + 1, query.offset());
+        ResourceStore.Page<Long> page = store.search(protector.protect(indirect().resolve(probe)));
+        boolean more = page.items().size() > query.count();
+        List<Long> rows = more ? page.items().subList(0, query.count()) : page.items();
+        List<IBaseResource> resources = store.readCurrent(rows).stream().map(codec::open).toList();
         List<IBaseResource> included = query.includes().isEmpty() ? List.of()
                 : new Includes(registry, extractor, q -> find(q).resources()).of(query.includes(), resources);
-        return new Found(resources, page.total(), included);
+        return new Found(resources, page.total(), included, more);
     }
 
     /** The query as the store runs it: protected, and with chains through protected references resolved. */

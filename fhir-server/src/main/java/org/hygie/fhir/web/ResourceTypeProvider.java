@@ -20,6 +20,7 @@ import ca.uhn.fhir.rest.api.MethodOutcome;
 import ca.uhn.fhir.rest.api.PatchTypeEnum;
 import ca.uhn.fhir.rest.api.server.RequestDetails;
 import ca.uhn.fhir.rest.server.IResourceProvider;
+import java.util.List;
 import java.util.function.Function;
 import org.hygie.fhir.storage.ResourceService;
 import org.hygie.fhir.storage.ResourceStore;
@@ -143,10 +144,10 @@ public class ResourceTypeProvider implements IResourceProvider {
     public Bundle search(RequestDetails request) {
         SearchQuery query = searchParser.parse(type, request.getParameters(), RequestParams.lenient(request), request.getFhirServerBase());
         if ("count".equals(RequestParams.first(request, "_summary"))) {
-            query = new SearchQuery(query.resourceType(), query.criteria(), query.sort(), 0, 0, true);
+            query = new SearchQuery(query.resourceType(), query.criteria(), query.sort(), 0, 0, true, List.of(), null);
         }
         ResourceService.Found found = service.search(query);
-        return ResultBundles.searchset(request, type, found, query.count(), query.offset());
+        return ResultBundles.searchset(request, type, found, query);
     }
 
     @History

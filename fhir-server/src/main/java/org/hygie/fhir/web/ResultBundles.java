@@ -9,6 +9,7 @@ import java.util.Map;
 import java.util.UUID;
 import org.hygie.fhir.storage.ResourceService;
 import org.hygie.fhir.storage.ResourceStore;
+import org.hygie.fhir.storage.search.SearchQuery;
 import org.hl7.fhir.instance.model.api.IBaseResource;
 import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.Resource;
@@ -20,7 +21,9 @@ import org.hl7.fhir.r4.model.Resource;
 final class ResultBundles {
     private ResultBundles() {}
 
-    static Bundle searchset(RequestDetails request, String path, ResourceService.Found found, int count, int offset) {
+    static Bundle searchset(RequestDetails request, String path, ResourceService.Found found, SearchQuery query) {
+        int count = query.count();
+        int offset = query.offset();
         Bundle bundle = newBundle(Bundle.BundleType.SEARCHSET);
         if (found.total() != null) {
             bundle.setTotal(found.total());
@@ -38,8 +41,27 @@ final class ResultBundles {
                     .setResource((Resource) resource)
                     .getSearch().setMode(Bundle.SearchEntryMode.INCLUDE);
         }
-        addPagingLinks(bundle, request, path, count, offset, found.resources().size(), found.total());
+        if (query.sort().isEmpty()) {
+            addKeysetLinks(bundle, request, path, query, found);
+        } else {
+            addPagingLinks(bundle, request, path, count, offset, found.resources().size(), found.more());
+        }
         return bundle;
+    }
+
+    /** Insertion order: the next page starts after the last id of this one (stable while others write). */
+    private static void addKeysetLinks(Bundle bundle, RequestDetails request, String path, SearchQuery query, ResourceService.Found found) {
+        String base = queryWithout(request.getParameters(), List.of("_offset", "_count", "_after"));
+        String prefix = request.getFhirServerBase() + "/" + path + "?" + (base.isEmpty() ? "" : base + "&") + "_count=" + query.count();
+        bundle.addLink().setRelation("self").setUrl(query.after() == null ? prefix : prefix + "&_after=" + query.after());
+        if (query.count() == 0) {
+            return;
+        }
+        bundle.addLink().setRelation("first").setUrl(prefix);
+        List<IBaseResource> page = found.resources();
+        if (found.more() && !page.isEmpty()) {
+            bundle.addLink().setRelation("next").setUrl(prefix + "&_after=" + page.get(page.size() - 1).getIdElement().getIdPart());
+        }
     }
 
     static Bundle history(RequestDetails request, String path, ResourceStore.Page<ResourceService.HistoryEntry> page,
@@ -61,7 +83,7 @@ final class ResultBundles {
                     .setEtag("W/\"" + v.version() + "\"")
                     .setLastModified(Date.from(v.lastUpdated()));
         }
-        addPagingLinks(bundle, request, path, count, offset, page.items().size(), page.total());
+        addPagingLinks(bundle, request, path, count, offset, page.items().size(), offset + page.items().size() < page.total());
         return bundle;
     }
 
@@ -74,7 +96,7 @@ final class ResultBundles {
     }
 
     private static void addPagingLinks(Bundle bundle, RequestDetails request, String path, int count, int offset,
-                                       int returned, Integer total) {
+                                       int returned, boolean more) {
         String query = queryWithout(request.getParameters(), List.of("_offset", "_count"));
         String self = link(request, path, query, count, offset);
         bundle.addLink().setRelation("self").setUrl(self);
@@ -82,7 +104,6 @@ final class ResultBundles {
             return;
         }
         bundle.addLink().setRelation("first").setUrl(link(request, path, query, count, 0));
-        boolean more = total != null ? offset + returned < total : returned == count;
         if (more && returned > 0) {
             bundle.addLink().setRelation("next").setUrl(link(request, path, query, count, offset + returned));
         }

@@ -52,6 +52,34 @@ class SearchHttpTest extends HttpTestBase {
     }
 
     @Test
+    void insertionOrderPagesStayStableWhileOthersWrite() {
+        String schedule = scheduleWithSlots(12);
+        Bundle page = parse(Bundle.class, http("GET", "Slot?schedule=" + schedule + "&_count=5", null));
+        List<String> before = new ArrayList<>();
+        parse(Bundle.class, http("GET", "Slot?schedule=" + schedule + "&_count=100", null))
+                .getEntry().forEach(e -> before.add(e.getResource().getIdElement().getIdPart()));
+        String deleted = page.getEntry().get(1).getResource().getIdElement().getIdPart();
+        assertThat(http("DELETE", "Slot/" + deleted, null).statusCode()).isIn(200, 204);
+        scheduleSlotsOn(schedule, 2);
+        List<String> seen = new ArrayList<>();
+        page.getEntry().forEach(e -> seen.add(e.getResource().getIdElement().getIdPart()));
+        while (page.getLink("next") != null) {
+            assertThat(page.getLink("next").getUrl()).contains("_after=").doesNotContain("_offset");
+            page = parse(Bundle.class, http("GET", page.getLink("next").getUrl().replace("|", "%7C"), null));
+            page.getEntry().forEach(e -> seen.add(e.getResource().getIdElement().getIdPart()));
+        }
+        assertThat(seen).doesNotHaveDuplicates().containsAll(before).hasSize(before.size() + 2);
+        assertThat(page.getTotal()).isEqualTo(13);
+    }
+
+    private void scheduleSlotsOn(String schedule, int count) {
+        for (int i = 0; i < count; i++) {
+            http("POST", "Slot", "{\"resourceType\":\"Slot\",\"schedule\":{\"reference\":\"" + schedule
+                    + "\"},\"status\":\"free\",\"start\":\"2026-10-01T08:00:00Z\",\"end\":\"2026-10-01T08:15:00Z\"}");
+        }
+    }
+
+    @Test
     void postSearchTakesFormParameters() {
         String schedule = scheduleWithSlots(3);
         HttpResponse<String> response = http("POST", "Slot/_search", "schedule=" + schedule + "&status=free",

@@ -112,7 +112,9 @@ public class JdbcResourceStore implements ResourceStore {
         SearchSql sql = new SearchSql(query);
         Integer total = null;
         if (query.countTotal()) {
-            total = jdbc.queryForObject("select count(*) from resource r where " + sql.where, Integer.class, sql.whereArgs.toArray());
+            // the total counts every match, not those after the keyset cursor
+            SearchSql all = query.after() == null ? sql : new SearchSql(query.withAfter(null));
+            total = jdbc.queryForObject("select count(*) from resource r where " + all.where, Integer.class, all.whereArgs.toArray());
         }
         if (query.count() == 0) {
             return new Page<>(List.of(), total);

@@ -45,6 +45,12 @@ final class SearchSql {
             sortKey(key);
             orderBy.append(", ");
         }
+        if (query.after() != null) {
+            // keyset: rows inserted or deleted meanwhile neither shift nor repeat the next page
+            where.append(" and r.pk > (select a.pk from resource a where a.res_type = ? and a.res_id = ?)");
+            whereArgs.add(query.resourceType());
+            whereArgs.add(query.after());
+        }
         orderBy.append("r.pk");
     }
 

@@ -5,7 +5,8 @@ import org.hygie.fhir.storage.index.SearchParam;
 
 /**
  * A parsed, validated search on one resource type. Criteria are ANDed; the values inside one criterion
- * are ORed. Paging is by offset over a stable order (the sort keys, then insertion order).
+ * are ORed. In insertion order (no _sort) a page starts {@code after} the id that ended the previous one
+ * (keyset paging: stable while others write); with _sort, pages are by offset.
  */
 public record SearchQuery(
         String resourceType,
@@ -14,10 +15,16 @@ public record SearchQuery(
         int count,
         int offset,
         boolean countTotal,
-        List<Include> includes) {
+        List<Include> includes,
+        String after) {
 
     public SearchQuery(String resourceType, List<Criterion> criteria, List<SortKey> sort, int count, int offset, boolean countTotal) {
-        this(resourceType, criteria, sort, count, offset, countTotal, List.of());
+        this(resourceType, criteria, sort, count, offset, countTotal, List.of(), null);
+    }
+
+    public SearchQuery(String resourceType, List<Criterion> criteria, List<SortKey> sort, int count, int offset, boolean countTotal,
+                       List<Include> includes) {
+        this(resourceType, criteria, sort, count, offset, countTotal, includes, null);
     }
 
     /**
@@ -36,10 +43,14 @@ public record SearchQuery(
     public record SortKey(SearchParam param, boolean descending) {}
 
     public SearchQuery withPage(int newCount, int newOffset) {
-        return new SearchQuery(resourceType, criteria, sort, newCount, newOffset, countTotal, includes);
+        return new SearchQuery(resourceType, criteria, sort, newCount, newOffset, countTotal, includes, after);
+    }
+
+    public SearchQuery withAfter(String newAfter) {
+        return new SearchQuery(resourceType, criteria, sort, count, offset, countTotal, includes, newAfter);
     }
 
     public SearchQuery withCriteria(List<Criterion> newCriteria) {
-        return new SearchQuery(resourceType, newCriteria, sort, count, offset, countTotal, includes);
+        return new SearchQuery(resourceType, newCriteria, sort, count, offset, countTotal, includes, after);
     }
 }

@@ -19,7 +19,7 @@ import org.hygie.fhir.storage.index.SearchParameterRegistry;
 public class SearchRequestParser {
     /** Handled by HAPI when the response is written. */
     private static final Set<String> RENDERING_PARAMS = Set.of("_format", "_pretty", "_summary", "_elements");
-    private static final Set<String> PAGING_PARAMS = Set.of("_count", "_offset", "_sort", "_total");
+    private static final Set<String> PAGING_PARAMS = Set.of("_count", "_offset", "_sort", "_total", "_after");
 
     private final SearchParameterRegistry registry;
     private final int defaultCount;
@@ -62,7 +62,22 @@ public class SearchRequestParser {
             }
         }
         return new SearchQuery(type, List.copyOf(criteria), sort(type, params), count(params), offset(params), total(params),
-                List.copyOf(includes));
+                List.copyOf(includes), after(params));
+    }
+
+    /** {@code _after}: the id that ended the previous page, in insertion order (paging links carry it). */
+    private static String after(Map<String, String[]> params) {
+        String[] values = params.get("_after");
+        if (values == null || values.length == 0) {
+            return null;
+        }
+        if (!org.hygie.fhir.storage.index.LocalReference.ID.matcher(values[0]).matches()) {
+            throw badRequest("_after must be a resource id, got '" + values[0] + "'", "_after");
+        }
+        if (params.containsKey("_sort")) {
+            throw badRequest("_after pages in insertion order; with _sort, use _offset", "_after");
+        }
+        return values[0];
     }
 
     /** One plain parameter ({@code name[:modifier]}) of {@code type}. */
