@@ -76,7 +76,7 @@ final class SearchSql {
             return;
         }
         if (c.anyOf().size() == 1 && c.anyOf().get(0) instanceof SearchValue.Has has) {
-            has(has);
+            has(param.resourceType(), has);
             return;
         }
         if (name.equals("_id")) {
@@ -112,32 +112,37 @@ final class SearchSql {
         where.append(")");
     }
 
-    /** A chain through a clear reference: the referenced resource, joined, must match the inner criterion. */
+    /**
+     * A chain through a clear reference: the referenced resource, joined, must match the inner criterion.
+     * At the top level the chain is evaluated once into an array of keys (an init plan): as a semi-join,
+     * PostgreSQL underestimated its rows and chose a nested loop (640 ms instead of 8 ms measured on
+     * 28,000 slots).
+     */
     private void chain(SearchQuery.Criterion c, SearchValue.Chained chained) {
         int n = depth + 1;
-        where.append("exists (select 1 from idx_reference c").append(n).append(" where c").append(n).append(".resource_pk = r.pk and c")
-                .append(n).append(".res_type = ? and c").append(n).append(".param = ? and c").append(n).append(".target_type = ?")
-                .append(" and exists (select 1 from resource r").append(n).append(" where r").append(n).append(".res_type = ? and r")
-                .append(n).append(".res_id = c").append(n).append(".target_id and not r").append(n).append(".deleted and ");
+        String body = " from idx_reference c" + n + " where c" + n + ".res_type = ? and c" + n + ".param = ? and c" + n
+                + ".target_type = ? and exists (select 1 from resource r" + n + " where r" + n + ".res_type = ? and r" + n
+                + ".res_id = c" + n + ".target_id and not r" + n + ".deleted and ";
+        where.append(depth == 0 ? "r.pk = any (array(select c" + n + ".resource_pk" + body : "exists (select 1" + body);
         whereArgs.add(c.param().resourceType());
         whereArgs.add(c.param().name());
         whereArgs.add(chained.targetType());
         whereArgs.add(chained.targetType());
         nested(chained.inner());
-        where.append("))");
+        where.append(depth == 0 ? ")))" : ") and c" + n + ".resource_pk = r.pk)");
     }
 
     /** _has through a clear reference: some resource of that type, pointing here, matches the inner criterion. */
-    private void has(SearchValue.Has has) {
+    private void has(String type, SearchValue.Has has) {
         int n = depth + 1;
-        where.append("exists (select 1 from idx_reference h").append(n).append(" join resource r").append(n).append(" on r").append(n)
-                .append(".pk = h").append(n).append(".resource_pk where h").append(n).append(".res_type = ? and h").append(n)
-                .append(".param = ? and h").append(n).append(".target_id = r.res_id and h").append(n).append(".target_type = r.res_type and not r")
-                .append(n).append(".deleted and ");
+        String from = " from idx_reference h" + n + " join resource r" + n + " on r" + n + ".pk = h" + n + ".resource_pk where h" + n
+                + ".res_type = ? and h" + n + ".param = ? and h" + n + ".target_type = ? and not r" + n + ".deleted and ";
+        where.append(depth == 0 ? "r.res_id = any (array(select h" + n + ".target_id" + from : "exists (select 1" + from);
         whereArgs.add(has.type());
         whereArgs.add(has.reference());
+        whereArgs.add(type);
         nested(has.inner());
-        where.append(")");
+        where.append(depth == 0 ? "))" : " and h" + n + ".target_id = r.res_id)");
     }
 
     /** The inner criterion, built at the next level with its aliases renamed so they do not hide this level's. */
@@ -287,8 +292,10 @@ final class SearchSql {
             case NE -> bind("not " + eq, asTimestamps, sl, sh);
             case GT -> bind(hi + " > ?", asTimestamps, sh);
             case LT -> bind(lo + " < ?", asTimestamps, sl);
-            case GE -> bind("(" + hi + " > ? or " + eq + ")", asTimestamps, sh, sl, sh);
-            case LE -> bind("(" + lo + " < ? or " + eq + ")", asTimestamps, sl, sl, sh);
+            // ge = gt or eq, which reduces to two ranges an index answers: starts at or after, or ends beyond
+            case GE -> bind("(" + lo + " >= ? or " + hi + " > ?)", asTimestamps, sl, sh);
+            // le = lt or eq: starts before, or ends within
+            case LE -> bind("(" + lo + " < ? or " + hi + " <= ?)", asTimestamps, sl, sh);
             case SA -> bind(lo + " >= ?", asTimestamps, sh);
             case EB -> bind(hi + " <= ?", asTimestamps, sl);
             case AP -> {
