@@ -324,7 +324,7 @@ public class ResourceService {
     public String[] reindex(ResourceStore.Head head, IndexProtector target) {
         IBaseResource resource = codec.open(store.readVersion(new ResourceStore.Key(head.type(), head.id()), head.version()).orElseThrow());
         List<IndexEntry> entries = extractor.extract(resource);
-        String patientId = IndexExtractor.patientCompartment(resource, entries, registry);
+        String patientId = patientOf(resource, entries);
         Set<String> links = new HashSet<>();
         references.localReferences(resource).keySet().stream().filter(k -> !k.type().equals("urn"))
                 .forEach(k -> links.add(target.linkKey(k.type(), k.id())));
@@ -339,7 +339,7 @@ public class ResourceService {
         resource.setId(new IdType(key.type(), key.id(), Integer.toString(version)));
         ((Resource) resource).getMeta().setVersionId(Integer.toString(version)).setLastUpdated(Date.from(now));
         List<IndexEntry> entries = extractor.extract(resource);
-        String compartment = protector.compartmentKey(IndexExtractor.patientCompartment(resource, entries, registry));
+        String compartment = protector.compartmentKey(patientOf(resource, entries));
         Map<ResourceStore.Key, String> held = references.localReferences(resource);
         Set<String> links = new HashSet<>();
         held.keySet().stream().filter(k -> !k.type().equals("urn")).forEach(k -> links.add(protector.linkKey(k.type(), k.id())));
@@ -354,6 +354,31 @@ public class ResourceService {
         writes.deleted.remove(key);
         boolean created = previous == null || previous.deleted();
         return new Outcome(resource, key, version, now, created);
+    }
+
+    /**
+     * The patient whose compartment a version belongs to (its data key and shredding unit). A Binary has
+     * no patient parameter in R4: it follows its securityContext, the patient or the resource (typically
+     * the DocumentReference) whose content it is.
+     */
+    private String patientOf(IBaseResource resource, List<IndexEntry> entries) {
+        String patientId = IndexExtractor.patientCompartment(resource, entries, registry);
+        if (patientId != null || !(resource instanceof org.hl7.fhir.r4.model.Binary binary) || !binary.hasSecurityContext()) {
+            return patientId;
+        }
+        java.util.regex.Matcher ref = LocalReference.PATTERN.matcher(String.valueOf(binary.getSecurityContext().getReference()));
+        if (!ref.matches()) {
+            return null;
+        }
+        if (ref.group(1).equals("Patient")) {
+            return ref.group(2);
+        }
+        ResourceStore.Key context = new ResourceStore.Key(ref.group(1), ref.group(2));
+        return store.head(context).filter(h -> !h.deleted())
+                .flatMap(h -> store.readVersion(context, h.version()))
+                .map(codec::open)
+                .map(r -> IndexExtractor.patientCompartment(r, extractor.extract(r), registry))
+                .orElse(null);
     }
 
     /** Now, at millisecond precision, strictly after the previous version so history order is total per resource. */

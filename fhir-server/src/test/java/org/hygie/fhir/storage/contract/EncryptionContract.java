@@ -251,6 +251,36 @@ public abstract class EncryptionContract {
     }
 
     @Test
+    void binariesFollowTheirSecurityContextIntoThePatientsCompartment() {
+        DataSource db = freshDatabase();
+        Storage storage = Storage.assemble(FHIR, ResourceTypes.ALL, db, TestCrypto.encrypted());
+        Key patient = create(storage, patientNamed("Contenu")).key();
+        DocumentReference d = new DocumentReference();
+        d.setStatus(Enumerations.DocumentReferenceStatus.CURRENT);
+        d.setSubject(new Reference(patient.toString()));
+        Key document = create(storage, d).key();
+        Key viaDocument = create(storage, binary("compte rendu", document)).key();
+        Key viaPatient = create(storage, binary("ordonnance", patient)).key();
+        Key other = create(storage, patientNamed("Autre")).key();
+        Key otherBinary = create(storage, binary("autre", other)).key();
+
+        new KeyOperations(storage).shredPatient(patient.id());
+
+        assertThatThrownBy(() -> storage.service().read(viaDocument)).isInstanceOf(ResourceGoneException.class);
+        assertThatThrownBy(() -> storage.service().read(viaPatient)).isInstanceOf(ResourceGoneException.class);
+        assertThatThrownBy(() -> storage.service().read(document)).isInstanceOf(ResourceGoneException.class);
+        assertThat(new String(((Binary) storage.service().read(otherBinary)).getData())).isEqualTo("autre");
+    }
+
+    private static Binary binary(String content, Key securityContext) {
+        Binary binary = new Binary();
+        binary.setContentType("text/plain");
+        binary.setData(content.getBytes());
+        binary.setSecurityContext(new Reference(securityContext.toString()));
+        return binary;
+    }
+
+    @Test
     void indexKeyRotationKeepsEverythingFoundAndShreddable() {
         DataSource db = freshDatabase();
         CryptoSettings crypto = TestCrypto.encrypted();
