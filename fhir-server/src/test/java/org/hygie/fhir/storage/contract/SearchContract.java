@@ -178,15 +178,21 @@ public abstract class SearchContract {
         aliases.put(outcome.key().toString(), alias);
     }
 
-    private List<String> search(String type, String query) {
+    /** Runs {@code query} on this run's fixtures, {ALIAS} placeholders replaced by their ids. */
+    private ResourceService.Found run(String type, String query) {
         String scoped = query.isEmpty() ? "_tag=urn:hygie:test-run|" + tag : query + "&_tag=urn:hygie:test-run|" + tag;
         for (Map.Entry<String, String> id : ids.entrySet()) {
             scoped = scoped.replace("{" + id.getKey() + "}", id.getValue().substring(id.getValue().indexOf('/') + 1));
         }
-        SearchQuery parsed = storage.searchParser().parse(type, QueryString.parse(scoped), false, BASE);
-        return storage.service().search(parsed).resources().stream()
-                .map(r -> aliases.get(r.fhirType() + "/" + r.getIdElement().getIdPart()))
-                .toList();
+        return storage.service().search(storage.searchParser().parse(type, QueryString.parse(scoped), false, BASE));
+    }
+
+    private List<String> aliases(List<IBaseResource> resources) {
+        return resources.stream().map(r -> aliases.get(r.fhirType() + "/" + r.getIdElement().getIdPart())).toList();
+    }
+
+    private List<String> search(String type, String query) {
+        return aliases(run(type, query).resources());
     }
 
     static Stream<Arguments> table() {
@@ -379,14 +385,7 @@ public abstract class SearchContract {
     }
 
     private List<String> included(String type, String query) {
-        String scoped = query + "&_tag=urn:hygie:test-run|" + tag;
-        for (Map.Entry<String, String> id : ids.entrySet()) {
-            scoped = scoped.replace("{" + id.getKey() + "}", id.getValue().substring(id.getValue().indexOf('/') + 1));
-        }
-        SearchQuery parsed = storage.searchParser().parse(type, QueryString.parse(scoped), false, BASE);
-        return storage.service().search(parsed).included().stream()
-                .map(r -> aliases.get(r.fhirType() + "/" + r.getIdElement().getIdPart()))
-                .toList();
+        return aliases(run(type, query).included());
     }
 
     @Test
