@@ -57,8 +57,4 @@ public final class SensitivityPolicy {
         }
         return !isMixed(param) || targetType == null || PATIENT_TYPES.contains(targetType);
     }
-
-    public static boolean isPatientData(String type) {
-        return CLEAR_IN_PATIENT_DATA.containsKey(type);
-    }
 }

@@ -46,11 +46,7 @@ public class ResourceService {
                           boolean created) {}
 
     /** A page of matches, their total when counted, what _include/_revinclude added, and whether more follow. */
-    public record Found(List<IBaseResource> resources, Integer total, List<IBaseResource> included, boolean more) {
-        public Found(List<IBaseResource> resources, Integer total) {
-            this(resources, total, List.of(), false);
-        }
-    }
+    public record Found(List<IBaseResource> resources, Integer total, List<IBaseResource> included, boolean more) {}
 
     /** A history entry: the resource is null for a deletion. */
     public record HistoryEntry(ResourceStore.Version version, IBaseResource resource) {}

@@ -82,9 +82,6 @@ public interface ResourceStore {
     /** Renames a compartment on every resource row, deleted ones included. */
     void renameCompartment(String from, String to);
 
-    /** Current, live resources of a compartment (crypto-shredding). */
-    List<Head> liveInCompartment(String compartment);
-
     /**
      * Crypto-shredding of one compartment's resources: every one is marked deleted, its index rows and
      * links are removed and the payloads sealed under {@code keyId} are dropped from every version.

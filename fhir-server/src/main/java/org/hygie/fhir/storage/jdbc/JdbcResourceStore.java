@@ -197,12 +197,6 @@ public class JdbcResourceStore implements ResourceStore {
     }
 
     @Override
-    public List<Head> liveInCompartment(String compartment) {
-        return jdbc.query("select pk, res_type, res_id, version, deleted, last_updated from resource where compartment = ? and not deleted",
-                HEAD, compartment);
-    }
-
-    @Override
     public int erase(String compartment, String keyId) {
         List<Long> pks = jdbc.queryForList("select pk from resource where compartment = ? for update", Long.class, compartment);
         for (Long pk : pks) {
