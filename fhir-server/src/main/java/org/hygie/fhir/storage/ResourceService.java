@@ -9,7 +9,6 @@ import static org.hygie.fhir.error.FhirErrors.preconditionFailed;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
-import java.util.ArrayList;
 import java.util.Date;
 import java.util.HashSet;
 import java.util.List;
@@ -61,6 +60,9 @@ public class ResourceService {
     private final TransactionTemplate tx;
     private final TransactionTemplate readTx;
     private final Clock clock;
+    private final ReferentialIntegrity integrity;
+    private final Searches searches;
+    private final Compartments compartments;
 
     public ResourceService(ResourceStore store, ResourceCodec codec, IndexExtractor extractor, SearchParameterRegistry registry,
                            IndexProtector protector, ReferenceScanner references, ConditionalMatcher matcher,
@@ -76,6 +78,9 @@ public class ResourceService {
         this.readTx = new TransactionTemplate(tx.getTransactionManager());
         this.readTx.setReadOnly(true);
         this.clock = clock;
+        this.integrity = new ReferentialIntegrity(store, registry, protector);
+        this.searches = new Searches(store, codec, extractor, registry, protector);
+        this.compartments = new Compartments(store, codec, extractor, registry);
     }
 
     /** Runs {@code work} in one transaction and checks referential integrity of what it wrote before commit. */
@@ -83,7 +88,7 @@ public class ResourceService {
         return tx.execute(status -> {
             WriteSet writes = new WriteSet();
             T result = work.apply(writes);
-            verify(writes);
+            integrity.verify(writes);
             return result;
         });
     }
@@ -268,31 +273,12 @@ public class ResourceService {
     }
 
     public Found search(SearchQuery query) {
-        return readTx.execute(status -> find(query));
-    }
-
-    private Found find(SearchQuery query) {
-        // one row more than the page tells whether another page follows
-        SearchQuery probe = query.count() == 0 ? query : query.withPage(query.count() + 1, query.offset());
-        ResourceStore.Page<Long> page = store.search(protector.protect(indirect().resolve(probe)));
-        boolean more = page.items().size() > query.count();
-        List<Long> rows = more ? page.items().subList(0, query.count()) : page.items();
-        List<IBaseResource> resources = store.readCurrent(rows).stream().map(codec::open).toList();
-        List<IBaseResource> included = query.includes().isEmpty() ? List.of()
-                : new Includes(registry, extractor, q -> find(q).resources()).of(query.includes(), resources);
-        return new Found(resources, page.total(), included, more);
+        return readTx.execute(status -> searches.find(query));
     }
 
     /** The query as the store runs it: protected, and with chains through protected references resolved. */
     public SearchQuery asStored(SearchQuery query) {
-        return readTx.execute(status -> protector.protect(indirect().resolve(query)));
-    }
-
-    private IndirectCriteria indirect() {
-        return new IndirectCriteria(
-                q -> store.readCurrent(store.search(protector.protect(q)).items()).stream()
-                        .map(v -> new ResourceStore.Key(v.type(), v.id())).toList(),
-                q -> find(q).resources(), extractor, registry, protector);
+        return readTx.execute(status -> searches.asStored(query));
     }
 
     public ResourceStore.Page<HistoryEntry> history(ResourceStore.HistoryQuery query) {
@@ -320,7 +306,7 @@ public class ResourceService {
     public String[] reindex(ResourceStore.Head head, IndexProtector target) {
         IBaseResource resource = codec.open(store.readVersion(new ResourceStore.Key(head.type(), head.id()), head.version()).orElseThrow());
         List<IndexEntry> entries = extractor.extract(resource);
-        String patientId = patientOf(resource, entries);
+        String patientId = compartments.patientOf(resource, entries);
         Set<String> links = new HashSet<>();
         references.localReferences(resource).keySet().stream().filter(k -> !k.type().equals("urn"))
                 .forEach(k -> links.add(target.linkKey(k.type(), k.id())));
@@ -335,7 +321,7 @@ public class ResourceService {
         resource.setId(new IdType(key.type(), key.id(), Integer.toString(version)));
         ((Resource) resource).getMeta().setVersionId(Integer.toString(version)).setLastUpdated(Date.from(now));
         List<IndexEntry> entries = extractor.extract(resource);
-        String compartment = protector.compartmentKey(patientOf(resource, entries));
+        String compartment = protector.compartmentKey(compartments.patientOf(resource, entries));
         Map<ResourceStore.Key, String> held = references.localReferences(resource);
         Set<String> links = new HashSet<>();
         held.keySet().stream().filter(k -> !k.type().equals("urn")).forEach(k -> links.add(protector.linkKey(k.type(), k.id())));
@@ -352,31 +338,6 @@ public class ResourceService {
         return new Outcome(resource, key, version, now, created);
     }
 
-    /**
-     * The patient whose compartment a version belongs to (its data key and shredding unit). A Binary has
-     * no patient parameter in R4: it follows its securityContext, the patient or the resource (typically
-     * the DocumentReference) whose content it is.
-     */
-    private String patientOf(IBaseResource resource, List<IndexEntry> entries) {
-        String patientId = IndexExtractor.patientCompartment(resource, entries, registry);
-        if (patientId != null || !(resource instanceof org.hl7.fhir.r4.model.Binary binary) || !binary.hasSecurityContext()) {
-            return patientId;
-        }
-        java.util.regex.Matcher ref = LocalReference.PATTERN.matcher(String.valueOf(binary.getSecurityContext().getReference()));
-        if (!ref.matches()) {
-            return null;
-        }
-        if (ref.group(1).equals("Patient")) {
-            return ref.group(2);
-        }
-        ResourceStore.Key context = new ResourceStore.Key(ref.group(1), ref.group(2));
-        return store.head(context).filter(h -> !h.deleted())
-                .flatMap(h -> store.readVersion(context, h.version()))
-                .map(codec::open)
-                .map(r -> IndexExtractor.patientCompartment(r, extractor.extract(r), registry))
-                .orElse(null);
-    }
-
     /** Now, at millisecond precision, strictly after the previous version so history order is total per resource. */
     private Instant nextInstant(ResourceStore.Head previous) {
         Instant now = clock.instant().truncatedTo(ChronoUnit.MILLIS);
@@ -384,40 +345,6 @@ public class ResourceService {
             now = previous.lastUpdated().plusMillis(1);
         }
         return now;
-    }
-
-    private void verify(WriteSet writes) {
-        List<Map.Entry<ResourceStore.Key, String>> held = new ArrayList<>();
-        writes.references.values().forEach(m -> held.addAll(m.entrySet()));
-        for (Map.Entry<ResourceStore.Key, String> ref : held) {
-            ResourceStore.Key target = ref.getKey();
-            if (target.type().equals("urn")) {
-                throw StorageErrors.danglingReference(target.id(), ref.getValue(), "does not resolve to any entry of the request");
-            }
-            if (!registry.supportsType(target.type())) {
-                throw StorageErrors.danglingReference(target.toString(), ref.getValue(), "names a resource type this server does not hold");
-            }
-        }
-        Set<ResourceStore.Key> missing = store.missing(held.stream().map(Map.Entry::getKey).toList());
-        for (Map.Entry<ResourceStore.Key, String> ref : held) {
-            if (missing.contains(ref.getKey())) {
-                throw StorageErrors.danglingReference(ref.getKey().toString(), ref.getValue(), "points to no existing resource");
-            }
-        }
-        if (!writes.cascade) {
-            for (ResourceStore.Key deleted : writes.deleted) {
-                List<ResourceStore.Key> referrers = store.liveReferrers(protector.linkKey(deleted.type(), deleted.id()));
-                if (!referrers.isEmpty()) {
-                    throw conflict(deleted + " is still referenced by " + describe(referrers)
-                            + "; delete or update those first, or delete with _cascade=delete", null);
-                }
-            }
-        }
-    }
-
-    private static String describe(List<ResourceStore.Key> keys) {
-        List<String> shown = keys.stream().limit(5).map(ResourceStore.Key::toString).toList();
-        return String.join(", ", shown) + (keys.size() > 5 ? " and " + (keys.size() - 5) + " more" : "");
     }
 
     private String supportedType(String type) {

@@ -1,0 +1,51 @@
+package org.hygie.fhir.storage;
+
+import java.util.List;
+import java.util.regex.Matcher;
+import org.hygie.fhir.storage.index.IndexEntry;
+import org.hygie.fhir.storage.index.IndexExtractor;
+import org.hygie.fhir.storage.index.LocalReference;
+import org.hygie.fhir.storage.index.SearchParameterRegistry;
+import org.hl7.fhir.instance.model.api.IBaseResource;
+import org.hl7.fhir.r4.model.Binary;
+
+/** Which patient's compartment (data key, shredding unit) a resource version belongs to. */
+final class Compartments {
+    private final ResourceStore store;
+    private final ResourceCodec codec;
+    private final IndexExtractor extractor;
+    private final SearchParameterRegistry registry;
+
+    Compartments(ResourceStore store, ResourceCodec codec, IndexExtractor extractor, SearchParameterRegistry registry) {
+        this.store = store;
+        this.codec = codec;
+        this.extractor = extractor;
+        this.registry = registry;
+    }
+
+    /**
+     * The patient whose compartment a version belongs to (its data key and shredding unit). A Binary has
+     * no patient parameter in R4: it follows its securityContext, the patient or the resource (typically
+     * the DocumentReference) whose content it is.
+     */
+    String patientOf(IBaseResource resource, List<IndexEntry> entries) {
+        String patientId = IndexExtractor.patientCompartment(resource, entries, registry);
+        if (patientId != null || !(resource instanceof Binary binary) || !binary.hasSecurityContext()) {
+            return patientId;
+        }
+        Matcher ref = LocalReference.PATTERN.matcher(String.valueOf(binary.getSecurityContext().getReference()));
+        if (!ref.matches()) {
+            return null;
+        }
+        if (ref.group(1).equals("Patient")) {
+            return ref.group(2);
+        }
+        ResourceStore.Key context = new ResourceStore.Key(ref.group(1), ref.group(2));
+        return store.head(context).filter(h -> !h.deleted())
+                .flatMap(h -> store.readVersion(context, h.version()))
+                .map(codec::open)
+                .map(r -> IndexExtractor.patientCompartment(r, extractor.extract(r), registry))
+                .orElse(null);
+    }
+
+}

@@ -1,0 +1,50 @@
+package org.hygie.fhir.storage;
+
+import java.util.List;
+import org.hygie.fhir.storage.index.IndexExtractor;
+import org.hygie.fhir.storage.index.IndexProtector;
+import org.hygie.fhir.storage.index.SearchParameterRegistry;
+import org.hygie.fhir.storage.search.SearchQuery;
+import org.hl7.fhir.instance.model.api.IBaseResource;
+
+/** Runs a search: chains and _has through protected references resolved, protection applied, page read, includes added. */
+final class Searches {
+    private final ResourceStore store;
+    private final ResourceCodec codec;
+    private final IndexExtractor extractor;
+    private final SearchParameterRegistry registry;
+    private final IndexProtector protector;
+
+    Searches(ResourceStore store, ResourceCodec codec, IndexExtractor extractor, SearchParameterRegistry registry, IndexProtector protector) {
+        this.store = store;
+        this.codec = codec;
+        this.extractor = extractor;
+        this.registry = registry;
+        this.protector = protector;
+    }
+
+    ResourceService.Found find(SearchQuery query) {
+        // one row more than the page tells whether another page follows
+        SearchQuery probe = query.count() == 0 ? query : query.withPage(query.count() + 1, query.offset());
+        ResourceStore.Page<Long> page = store.search(protector.protect(indirect().resolve(probe)));
+        boolean more = page.items().size() > query.count();
+        List<Long> rows = more ? page.items().subList(0, query.count()) : page.items();
+        List<IBaseResource> resources = store.readCurrent(rows).stream().map(codec::open).toList();
+        List<IBaseResource> included = query.includes().isEmpty() ? List.of()
+                : new Includes(registry, extractor, q -> find(q).resources()).of(query.includes(), resources);
+        return new ResourceService.Found(resources, page.total(), included, more);
+    }
+
+    /** The query as the store runs it: protected, and with chains through protected references resolved. */
+    SearchQuery asStored(SearchQuery query) {
+        return protector.protect(indirect().resolve(query));
+    }
+
+    private IndirectCriteria indirect() {
+        return new IndirectCriteria(
+                q -> store.readCurrent(store.search(protector.protect(q)).items()).stream()
+                        .map(v -> new ResourceStore.Key(v.type(), v.id())).toList(),
+                q -> find(q).resources(), extractor, registry, protector);
+    }
+
+}
