@@ -1,10 +1,6 @@
 package org.hygie.fhir.storage.jdbc;
 
 import ca.uhn.fhir.rest.api.RestSearchParameterTypeEnum;
-import java.math.BigDecimal;
-import java.time.Instant;
-import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
@@ -85,7 +81,7 @@ final class SearchSql {
             return;
         }
         if (name.equals("_lastUpdated")) {
-            anyOf(c, v -> datePredicate((SearchValue.Date) v, "r.last_updated", "(r.last_updated + interval '1 millisecond')", true));
+            anyOf(c, v -> RangePredicates.date(where, whereArgs, (SearchValue.Date) v, "r.last_updated", "(r.last_updated + interval '1 millisecond')", true));
             return;
         }
         boolean negated = "not".equals(c.modifier());
@@ -174,17 +170,17 @@ final class SearchSql {
         } else if (value instanceof SearchValue.Text t) {
             textPredicate(c, modifier, t);
         } else if (value instanceof SearchValue.Date d) {
-            datePredicate(d, "i.low_ms", "i.high_ms", false);
+            RangePredicates.date(where, whereArgs, d, "i.low_ms", "i.high_ms", false);
         } else if (value instanceof SearchValue.Reference ref) {
             referencePredicate(ref);
         } else if (value instanceof SearchValue.Number n) {
-            numberPredicate(n);
+            RangePredicates.number(where, whereArgs, n);
         } else if (value instanceof SearchValue.Quantity q) {
             quantityPredicate(q);
         } else if (value instanceof SearchValue.Uri u) {
             uriPredicate(modifier, u);
         } else if (value instanceof SearchValue.Near n) {
-            nearPredicate(n);
+            RangePredicates.near(where, whereArgs, n);
         } else {
             throw new IllegalStateException("unexpected search value " + value);
         }
@@ -234,7 +230,7 @@ final class SearchSql {
 
     private void quantityPredicate(SearchValue.Quantity q) {
         where.append("(");
-        numberPredicate(q.number());
+        RangePredicates.number(where, whereArgs, q.number());
         if (q.system() != null) {
             where.append(" and i.system = ?");
             whereArgs.add(q.system());
@@ -252,18 +248,6 @@ final class SearchSql {
         where.append(")");
     }
 
-    /** A bounding box the index can answer, then the great-circle (haversine) distance on a 6371 km sphere. */
-    private void nearPredicate(SearchValue.Near n) {
-        double dLat = n.distanceKm() / 111.195;
-        double cos = Math.max(Math.cos(Math.toRadians(n.latitude())), 1e-6);
-        double dLon = Math.min(180, n.distanceKm() / (111.195 * cos));
-        where.append("(i.latitude between ? and ? and i.longitude between ? and ? and 2 * 6371 * asin(sqrt("
-                + "power(sin(radians(i.latitude - ?) / 2), 2) + cos(radians(?)) * cos(radians(i.latitude))"
-                + " * power(sin(radians(i.longitude - ?) / 2), 2))) <= ?)");
-        whereArgs.addAll(List.of(n.latitude() - dLat, n.latitude() + dLat, n.longitude() - dLon, n.longitude() + dLon,
-                n.latitude(), n.latitude(), n.longitude(), n.distanceKm()));
-    }
-
     private void uriPredicate(String modifier, SearchValue.Uri u) {
         if ("below".equals(modifier)) {
             where.append("i.uri like ? escape '\\'");
@@ -275,70 +259,6 @@ final class SearchSql {
             where.append("i.uri = ?");
             whereArgs.add(u.uri());
         }
-    }
-
-    /**
-     * The target covers [lo, hi) and the search value [sl, sh) (FHIR R4 search, "date" prefixes):
-     * eq = the search range contains the target; gt/lt = the target extends beyond it; sa/eb = the target
-     * starts after / ends before it; ap = the ranges overlap once the search range is widened by 10% of its
-     * distance from now.
-     */
-    private void datePredicate(SearchValue.Date d, String lo, String hi, boolean asTimestamps) {
-        long sl = d.range().lowMs();
-        long sh = d.range().highMs();
-        String eq = "(" + lo + " >= ? and " + hi + " <= ?)";
-        switch (d.prefix()) {
-            case EQ -> bind(eq, asTimestamps, sl, sh);
-            case NE -> bind("not " + eq, asTimestamps, sl, sh);
-            case GT -> bind(hi + " > ?", asTimestamps, sh);
-            case LT -> bind(lo + " < ?", asTimestamps, sl);
-            // ge = gt or eq, which reduces to two ranges an index answers: starts at or after, or ends beyond
-            case GE -> bind("(" + lo + " >= ? or " + hi + " > ?)", asTimestamps, sl, sh);
-            // le = lt or eq: starts before, or ends within
-            case LE -> bind("(" + lo + " < ? or " + hi + " <= ?)", asTimestamps, sl, sh);
-            case SA -> bind(lo + " >= ?", asTimestamps, sh);
-            case EB -> bind(hi + " <= ?", asTimestamps, sl);
-            case AP -> {
-                long margin = Math.abs(System.currentTimeMillis() - sl) / 10;
-                bind("(" + lo + " < ? and " + hi + " > ?)", asTimestamps, saturatingAdd(sh, margin), saturatingAdd(sl, -margin));
-            }
-        }
-    }
-
-    private void bind(String sql, boolean asTimestamps, long... values) {
-        where.append(sql);
-        for (long v : values) {
-            whereArgs.add(asTimestamps ? OffsetDateTime.ofInstant(Instant.ofEpochMilli(v), ZoneOffset.UTC) : v);
-        }
-    }
-
-    private static long saturatingAdd(long a, long b) {
-        long r = a + b;
-        if (((a ^ r) & (b ^ r)) < 0) {
-            return b < 0 ? Long.MIN_VALUE : Long.MAX_VALUE;
-        }
-        return r;
-    }
-
-    private void numberPredicate(SearchValue.Number n) {
-        BigDecimal x = n.value();
-        switch (n.prefix()) {
-            case EQ -> bindNumbers("(i.value >= ? and i.value < ?)", n.low(), n.high());
-            case NE -> bindNumbers("not (i.value >= ? and i.value < ?)", n.low(), n.high());
-            case GT, SA -> bindNumbers("i.value > ?", x);
-            case LT, EB -> bindNumbers("i.value < ?", x);
-            case GE -> bindNumbers("i.value >= ?", x);
-            case LE -> bindNumbers("i.value <= ?", x);
-            case AP -> {
-                BigDecimal margin = x.abs().multiply(new BigDecimal("0.1"));
-                bindNumbers("(i.value >= ? and i.value <= ?)", x.subtract(margin), x.add(margin));
-            }
-        }
-    }
-
-    private void bindNumbers(String sql, BigDecimal... values) {
-        where.append(sql);
-        whereArgs.addAll(List.of(values));
     }
 
     private void sortKey(SearchQuery.SortKey key) {
