@@ -9,6 +9,7 @@ import ca.uhn.fhir.rest.server.exceptions.InternalErrorException;
 import ca.uhn.fhir.rest.server.exceptions.PayloadTooLargeException;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
+import java.sql.SQLException;
 import java.util.UUID;
 import org.hygie.fhir.error.FhirErrors;
 import org.hygie.fhir.storage.ResourceCodec;
@@ -17,6 +18,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.dao.DataAccessResourceFailureException;
 import org.springframework.dao.QueryTimeoutException;
+import org.springframework.dao.RecoverableDataAccessException;
+import org.springframework.dao.TransientDataAccessResourceException;
 import org.springframework.jdbc.CannotGetJdbcConnectionException;
 import org.springframework.transaction.CannotCreateTransactionException;
 
@@ -70,11 +73,24 @@ public class ServerErrorInterceptor {
         return false;
     }
 
+    /**
+     * The database cannot be reached, or dropped the connection under a request: no connection, SQLState
+     * class 08 (connection exception) or 57P0x (server shutting down or restarting), a pooled connection
+     * found closed.
+     */
     private static boolean isDatabaseUnavailable(Throwable t) {
         for (Throwable c = t; c != null; c = c.getCause()) {
             if (c instanceof CannotGetJdbcConnectionException || c instanceof CannotCreateTransactionException
-                    || c instanceof DataAccessResourceFailureException || c instanceof QueryTimeoutException) {
+                    || c instanceof DataAccessResourceFailureException || c instanceof QueryTimeoutException
+                    || c instanceof RecoverableDataAccessException || c instanceof TransientDataAccessResourceException) {
                 return true;
+            }
+            if (c instanceof SQLException sql) {
+                String state = sql.getSQLState();
+                if ((state != null && (state.startsWith("08") || state.startsWith("57P0")))
+                        || (sql.getMessage() != null && sql.getMessage().contains("Connection is closed"))) {
+                    return true;
+                }
             }
         }
         return false;
