@@ -4,7 +4,6 @@ import static org.hygie.fhir.error.FhirErrors.badRequest;
 
 import java.util.List;
 import java.util.Map;
-import org.hygie.fhir.storage.index.IndexProtector;
 import org.hygie.fhir.storage.search.QueryString;
 import org.hygie.fhir.storage.search.SearchQuery;
 import org.hygie.fhir.storage.search.SearchRequestParser;
@@ -12,13 +11,11 @@ import org.hygie.fhir.storage.search.SearchRequestParser;
 /** Resolves the search criteria of conditional create, update, delete and references to the matching resources. */
 public class ConditionalMatcher {
     private final SearchRequestParser parser;
-    private final ResourceStore store;
-    private final IndexProtector protector;
+    private final Searches searches;
 
-    public ConditionalMatcher(SearchRequestParser parser, ResourceStore store, IndexProtector protector) {
+    ConditionalMatcher(SearchRequestParser parser, Searches searches) {
         this.parser = parser;
-        this.store = store;
-        this.protector = protector;
+        this.searches = searches;
     }
 
     /**
@@ -40,8 +37,6 @@ public class ConditionalMatcher {
         }
         SearchQuery search = parser.parse(type, params, false, serverBase);
         search = new SearchQuery(search.resourceType(), search.criteria(), List.of(), 2, 0, false);
-        return store.readCurrent(store.search(protector.protect(search)).items()).stream()
-                .map(v -> new ResourceStore.Key(v.type(), v.id()))
-                .toList();
+        return searches.keys(search);
     }
 }

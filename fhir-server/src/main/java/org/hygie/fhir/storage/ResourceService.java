@@ -66,7 +66,7 @@ public class ResourceService {
 
     public ResourceService(ResourceStore store, ResourceCodec codec, IndexExtractor extractor, SearchParameterRegistry registry,
                            IndexProtector protector, ReferenceScanner references, ConditionalMatcher matcher,
-                           TransactionTemplate tx, Clock clock) {
+                           Searches searches, TransactionTemplate tx, Clock clock) {
         this.store = store;
         this.codec = codec;
         this.extractor = extractor;
@@ -79,7 +79,7 @@ public class ResourceService {
         this.readTx.setReadOnly(true);
         this.clock = clock;
         this.integrity = new ReferentialIntegrity(store, registry, protector);
-        this.searches = new Searches(store, codec, extractor, registry, protector);
+        this.searches = searches;
         this.compartments = new Compartments(store, codec, extractor, registry);
     }
 

@@ -65,6 +65,9 @@ public interface ResourceStore {
     /** Current versions of non-deleted resources, in the order of {@code pks}. */
     List<Version> readCurrent(List<Long> pks);
 
+    /** The keys of resources by primary key, in the order of {@code pks}: what a search matched, without payloads. */
+    List<Key> keys(List<Long> pks);
+
     /** Primary keys of matching current resources, in result order, plus the total when asked for. */
     Page<Long> search(SearchQuery query);
 

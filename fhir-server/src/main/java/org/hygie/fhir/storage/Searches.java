@@ -40,10 +40,14 @@ final class Searches {
         return protector.protect(indirect().resolve(query));
     }
 
+    /** The keys of every resource matching {@code query} (conditional interactions, chains): no payload is read. */
+    List<ResourceStore.Key> keys(SearchQuery query) {
+        return store.keys(store.search(protector.protect(indirect().resolve(query))).items());
+    }
+
     private IndirectCriteria indirect() {
-        return new IndirectCriteria(
-                q -> store.readCurrent(store.search(protector.protect(q)).items()).stream()
-                        .map(v -> new ResourceStore.Key(v.type(), v.id())).toList(),
+        // inner queries reach the keys function already resolved
+        return new IndirectCriteria(q -> store.keys(store.search(protector.protect(q)).items()),
                 q -> find(q).resources(), extractor, registry, protector);
     }
 

@@ -69,9 +69,11 @@ public record Storage(ResourceService service, SearchRequestParser searchParser,
             payloadCodec = new EncryptingPayloadCodec(dataKeys, new EnvelopeCipher(crypto.provider()));
             protector = new BlindIndexProtector(new BlindIndex(indexKey), registry);
         }
-        ResourceService service = new ResourceService(store, new ResourceCodec(fhirContext, payloadCodec),
-                new IndexExtractor(fhirContext, registry), registry, protector, new ReferenceScanner(fhirContext),
-                new ConditionalMatcher(parser, store, protector), tx, Clock.systemUTC());
+        ResourceCodec codec = new ResourceCodec(fhirContext, payloadCodec);
+        IndexExtractor extractor = new IndexExtractor(fhirContext, registry);
+        Searches searches = new Searches(store, codec, extractor, registry, protector);
+        ResourceService service = new ResourceService(store, codec, extractor, registry, protector, new ReferenceScanner(fhirContext),
+                new ConditionalMatcher(parser, searches), searches, tx, Clock.systemUTC());
         return new Storage(service, parser, registry, store, protector, dataKeys, tx, settings);
     }
 

@@ -108,6 +108,16 @@ public class JdbcResourceStore implements ResourceStore {
     }
 
     @Override
+    public List<Key> keys(List<Long> pks) {
+        Map<Long, Key> byPk = new HashMap<>();
+        jdbc.query("select pk, res_type, res_id from resource where pk = any (?)",
+                rs -> {
+                    byPk.put(rs.getLong(1), new Key(rs.getString(2), rs.getString(3)));
+                }, (Object) pks.toArray(Long[]::new));
+        return pks.stream().map(byPk::get).filter(java.util.Objects::nonNull).toList();
+    }
+
+    @Override
     public Page<Long> search(SearchQuery query) {
         SearchSql sql = new SearchSql(query);
         Integer total = null;

@@ -189,6 +189,19 @@ public abstract class StoreContract {
     }
 
     @Test
+    void conditionalCreateMatchesThroughAChainOnAPatientReference() {
+        String ins = "urn:oid:1.2.250.1.213.1.4.10|" + System.nanoTime();
+        Patient p = patient("Chaine");
+        p.addIdentifier().setSystem(ins.split("\\|")[0]).setValue(ins.split("\\|")[1]);
+        Key patient = create(p).key();
+        ResourceService.Outcome first = create(appointmentFor(patient.toString()));
+        ResourceService.Outcome again = service.inTransaction(w -> service.create(appointmentFor(patient.toString()),
+                "patient.identifier=" + ins + "&status=booked", BASE, w));
+        assertThat(again.created()).isFalse();
+        assertThat(again.key()).isEqualTo(first.key());
+    }
+
+    @Test
     void conditionalUpdateCreatesUpdatesOrRefuses() {
         String system = "urn:test:" + System.nanoTime();
         Patient body = patient("CU");
