@@ -59,11 +59,9 @@ final class RequestParams {
         return ETags.version(header, "If-Match");
     }
 
-    static Integer version(IIdType id, String header) {
-        if (id != null && id.hasVersionIdPart()) {
-            return ifMatch(id.getVersionIdPart());
-        }
-        return ifMatch(header);
+    /** The version HAPI took from If-Match into the id of an update, or null. */
+    static Integer version(IIdType id) {
+        return id != null && id.hasVersionIdPart() ? ifMatch(id.getVersionIdPart()) : null;
     }
 
     static ResourceStore.Key key(String type, IIdType id) {

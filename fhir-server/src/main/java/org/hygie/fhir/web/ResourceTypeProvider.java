@@ -88,7 +88,7 @@ public class ResourceTypeProvider implements IResourceProvider {
         if (conditional != null) {
             return outcome(service.inTransaction(w -> service.conditionalUpdate(type, conditional, resource, base, w)));
         }
-        Integer ifMatch = RequestParams.version(id, null);
+        Integer ifMatch = RequestParams.version(id);
         return outcome(service.inTransaction(w -> service.update(RequestParams.key(type, id), resource, ifMatch, w)));
     }
 

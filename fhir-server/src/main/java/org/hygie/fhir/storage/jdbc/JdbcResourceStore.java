@@ -129,24 +129,25 @@ public class JdbcResourceStore implements ResourceStore {
         if (query.count() == 0) {
             return new Page<>(List.of(), total);
         }
-        List<Object> args = new ArrayList<>(sql.whereArgs);
+        List<Object> args = new ArrayList<>();
+        String page = pageSql(query, sql, args);
+        return new Page<>(jdbc.queryForList(page, Long.class, args.toArray()), total);
+    }
+
+    /** The page query of a search; its arguments are appended to {@code args}. */
+    private static String pageSql(SearchQuery query, SearchSql sql, List<Object> args) {
+        args.addAll(sql.whereArgs);
         args.addAll(sql.orderArgs);
         args.add(query.count());
         args.add(query.offset());
-        List<Long> pks = jdbc.queryForList("select r.pk from resource r where " + sql.where + " order by " + sql.orderBy
-                + " limit ? offset ?", Long.class, args.toArray());
-        return new Page<>(pks, total);
+        return "select r.pk from resource r where " + sql.where + " order by " + sql.orderBy + " limit ? offset ?";
     }
 
     /** PostgreSQL's plan for a (protected, resolved) search's page query: for operators and plan tests. */
     public String explain(SearchQuery query) {
-        SearchSql sql = new SearchSql(query);
-        List<Object> args = new ArrayList<>(sql.whereArgs);
-        args.addAll(sql.orderArgs);
-        args.add(query.count());
-        args.add(query.offset());
-        return String.join("\n", jdbc.queryForList("explain select r.pk from resource r where " + sql.where + " order by " + sql.orderBy
-                + " limit ? offset ?", String.class, args.toArray()));
+        List<Object> args = new ArrayList<>();
+        String page = pageSql(query, new SearchSql(query), args);
+        return String.join("\n", jdbc.queryForList("explain " + page, String.class, args.toArray()));
     }
 
     @Override

@@ -59,7 +59,7 @@ final class SearchSql {
                 return;
             }
             where.append(missing.missing() ? "not exists" : "exists")
-                    .append(" (select 1 from ").append(table(c)).append(" i where i.resource_pk = r.pk and i.param = ?)");
+                    .append(" (select 1 from ").append(table(c.param())).append(" i where i.resource_pk = r.pk and i.param = ?)");
             whereArgs.add(name);
             return;
         }
@@ -100,7 +100,7 @@ final class SearchSql {
             return;
         }
         where.append(negated ? "not exists" : "exists")
-                .append(" (select 1 from ").append(table(c))
+                .append(" (select 1 from ").append(table(c.param()))
                 .append(" i where i.resource_pk = r.pk and i.res_type = ? and i.param = ? and ");
         whereArgs.add(param.resourceType());
         whereArgs.add(name);
@@ -282,10 +282,6 @@ final class SearchSql {
                 orderArgs.add(param.name());
             }
         }
-    }
-
-    private static String table(SearchQuery.Criterion c) {
-        return table(c.param());
     }
 
     static String table(SearchParam param) {
