@@ -4,16 +4,23 @@
 # shape), the directory query by specialty and city, and a patient's appointment list.
 # Needs: mvn -B -DskipTests install, `hey`, psql and a PostgreSQL server (PGHOST/PGPORT/PGUSER).
 # Usage: bench/search-bench.sh [PRACTITIONERS=10000] [WEEKS=1] [CONCURRENCY=8] [DURATION=20s]
+# REUSE=1 measures the database a previous run left (schema migrated on start) instead of reloading.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 practitioners=${1:-10000} weeks=${2:-1} concurrency=${3:-8} duration=${4:-20s}
 pghost=${PGHOST:-127.0.0.1} pgport=${PGPORT:-5432} pguser=${PGUSER:-postgres}
 port=18501 db=hygie_search_bench
 work=$(mktemp -d)
+# the server's data dir (its master key) outlives the run so that REUSE=1 can read the same database
+serverdir=${BENCH_SERVER_DIR:-$HOME/.cache/hygie-search-bench}
 command -v hey >/dev/null || { echo "needs 'hey' (apt-get install hey)"; exit 1; }
-java -cp test-data/target/hygie-test-data-0.1.0-SNAPSHOT.jar org.hygie.testdata.DirectoryGenerator "$work/data" "$practitioners" "$weeks" 42 1000
-psql -h "$pghost" -p "$pgport" -U "$pguser" -qc "drop database if exists $db" -c "create database $db" >/dev/null 2>&1
-java -Xmx1g -jar fhir-server/target/fhir-server.jar --server.port=$port --hygie.data-dir="$work/server" \
+reuse=${REUSE:-0}
+if [ "$reuse" != 1 ]; then
+  rm -rf "$serverdir"
+  java -cp test-data/target/hygie-test-data-0.1.0-SNAPSHOT.jar org.hygie.testdata.DirectoryGenerator "$work/data" "$practitioners" "$weeks" 42 1000
+  psql -h "$pghost" -p "$pgport" -U "$pguser" -qc "drop database if exists $db" -c "create database $db" >/dev/null 2>&1
+fi
+java -Xmx1g -jar fhir-server/target/fhir-server.jar --server.port=$port --hygie.data-dir="$serverdir" \
   --spring.datasource.url="jdbc:postgresql://$pghost:$pgport/$db" --spring.datasource.username="$pguser" \
   --logging.level.root=WARN > "$work/server.log" 2>&1 &
 server=$!
@@ -21,9 +28,11 @@ trap 'kill $server 2>/dev/null || true' EXIT
 for _ in $(seq 1 120); do curl -sf "localhost:$port/fhir/metadata" -o /dev/null && break; sleep 0.5; done
 
 started=$(date +%s)
-ls "$work"/data/directory-*.json | xargs -P 2 -I{} sh -c \
-  "curl -sf -o /dev/null -X POST localhost:$port/fhir -H 'Content-Type: application/fhir+json' -H 'Prefer: return=minimal' --data-binary @{} || echo 'load failed: {}'"
-curl -sf -o /dev/null -X POST "localhost:$port/fhir" -H 'Content-Type: application/fhir+json' -H 'Prefer: return=minimal' --data-binary @"$work/data/patients.json"
+if [ "$reuse" != 1 ]; then
+  ls "$work"/data/directory-*.json | xargs -P 2 -I{} sh -c \
+    "curl -sf -o /dev/null -X POST localhost:$port/fhir -H 'Content-Type: application/fhir+json' -H 'Prefer: return=minimal' --data-binary @{} || echo 'load failed: {}'"
+  curl -sf -o /dev/null -X POST "localhost:$port/fhir" -H 'Content-Type: application/fhir+json' -H 'Prefer: return=minimal' --data-binary @"$work/data/patients.json"
+fi
 loaded=$(( $(date +%s) - started ))
 psql -h "$pghost" -p "$pgport" -U "$pguser" -qc "vacuum analyze" "$db" >/dev/null
 resources=$(psql -h "$pghost" -p "$pgport" -U "$pguser" -Atc "select count(*) from resource" "$db")

@@ -10,7 +10,8 @@ import org.springframework.jdbc.core.JdbcTemplate;
 /** Replaces the index rows and links of one resource with those of its new current version. */
 final class IndexRowWriter {
     private static final List<String> INDEX_TABLES =
-            List.of("idx_token", "idx_string", "idx_date", "idx_reference", "idx_number", "idx_quantity", "idx_uri", "idx_geo", "idx_blind");
+            List.of("idx_token", "idx_string", "idx_date", "idx_reference", "idx_number", "idx_quantity", "idx_uri", "idx_geo", "idx_blind",
+                    "slot_availability");
 
     private final JdbcTemplate jdbc;
 
@@ -66,6 +67,10 @@ final class IndexRowWriter {
         insert("insert into idx_geo (resource_pk, res_type, param, latitude, longitude) values (?, ?, ?, ?, ?)", positions);
         if (!blind.isEmpty()) {
             jdbc.update("insert into idx_blind (resource_pk, res_type, digests) values (?, ?, ?)", pk, type, blind.toArray(byte[][]::new));
+        }
+        if (type.equals(SlotAvailability.SLOT)) {
+            jdbc.update("insert into slot_availability (resource_pk, schedule_id, status_system, status, start_low, start_high, end_low, end_high)"
+                    + " values (?, ?, ?, ?, ?, ?, ?, ?)", SlotAvailability.row(entries).args(pk));
         }
         insert("insert into resource_link (source_pk, target_key) values (?, ?)",
                 links.stream().map(k -> new Object[] {pk, k}).toList());

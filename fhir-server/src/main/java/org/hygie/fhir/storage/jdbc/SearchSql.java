@@ -30,12 +30,24 @@ final class SearchSql {
     }
 
     SearchSql(SearchQuery query) {
+        this(query, true);
+    }
+
+    /** {@code slotProjection} false: every criterion on the index tables (to check the projection against). */
+    SearchSql(SearchQuery query, boolean slotProjection) {
         this.depth = 0;
         where.append("r.res_type = ? and not r.deleted");
         whereArgs.add(query.resourceType());
+        List<SearchQuery.Criterion> slotCovered = slotProjection
+                ? query.criteria().stream().filter(SlotAvailability::covers).toList() : List.<SearchQuery.Criterion>of();
+        if (!slotCovered.isEmpty()) {
+            slotAvailability(slotCovered);
+        }
         for (SearchQuery.Criterion criterion : query.criteria()) {
-            where.append(" and ");
-            criterion(criterion);
+            if (!slotCovered.contains(criterion)) {
+                where.append(" and ");
+                criterion(criterion);
+            }
         }
         for (SearchQuery.SortKey key : query.sort()) {
             sortKey(key);
@@ -48,6 +60,19 @@ final class SearchSql {
             whereArgs.add(query.after());
         }
         orderBy.append("r.pk");
+    }
+
+    /**
+     * Slot criteria the availability projection covers, as one predicate over it. With a schedule
+     * restriction the matching slots are listed once (few schedules, one index range each); otherwise
+     * the planner probes the projection per candidate or hashes it, as it estimates best.
+     */
+    private void slotAvailability(List<SearchQuery.Criterion> covered) {
+        boolean list = SlotAvailability.restrictsSchedule(covered);
+        where.append(list ? " and r.pk = any (array(select sa.resource_pk from slot_availability sa where "
+                : " and exists (select 1 from slot_availability sa where sa.resource_pk = r.pk and ");
+        SlotAvailability.conditions(where, whereArgs, covered);
+        where.append(list ? "))" : ")");
     }
 
     private void criterion(SearchQuery.Criterion c) {

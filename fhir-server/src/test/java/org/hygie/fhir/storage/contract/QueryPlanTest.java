@@ -124,7 +124,7 @@ class QueryPlanTest {
     void freeSlotQueryUsesIndexes() {
         String plan = plan("Slot", "status=free&start=ge2027-03-02T00:00:00Z&start=lt2027-03-02T12:00:00Z"
                 + "&schedule.actor:PractitionerRole.specialty=" + SPECIALTY + "|SM04");
-        assertThat(plan).contains("Index").doesNotContain("Seq Scan");
+        assertThat(plan).contains("slot_availability_schedule_idx").doesNotContain("Seq Scan");
     }
 
     @Test
