@@ -14,13 +14,21 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param maxRequestBytes request bodies above this size are refused with 413
  * @param search          page sizes of search and history results
  * @param crypto          encryption at rest
+ * @param booking         holds ($hold) and their expiry
  */
 @ConfigurationProperties("hygie")
 public record HygieProperties(
         @DefaultValue("./data") Path dataDir,
         @DefaultValue("16777216") long maxRequestBytes,
         @DefaultValue Search search,
-        @DefaultValue Crypto crypto) {
+        @DefaultValue Crypto crypto,
+        @DefaultValue Booking booking) {
+
+    /**
+     * @param holdDuration  how long a $hold keeps its slots (IHE ITI-116 leaves it to the server)
+     * @param sweepInterval how often expired holds are cancelled and their slots freed
+     */
+    public record Booking(@DefaultValue("10m") Duration holdDuration, @DefaultValue("15s") Duration sweepInterval) {}
 
     public record Search(@DefaultValue("20") int defaultPageSize, @DefaultValue("1000") int maxPageSize) {}
 

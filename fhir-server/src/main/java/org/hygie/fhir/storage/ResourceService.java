@@ -63,6 +63,7 @@ public class ResourceService {
     private final ReferentialIntegrity integrity;
     private final Searches searches;
     private final Compartments compartments;
+    private final Map<String, List<WriteRule>> rules = new java.util.concurrent.ConcurrentHashMap<>();
 
     public ResourceService(ResourceStore store, ResourceCodec codec, IndexExtractor extractor, SearchParameterRegistry registry,
                            IndexProtector protector, ReferenceScanner references, ConditionalMatcher matcher,
@@ -81,6 +82,31 @@ public class ResourceService {
         this.integrity = new ReferentialIntegrity(store, registry, protector);
         this.searches = searches;
         this.compartments = new Compartments(store, codec, extractor, registry);
+    }
+
+    /** Adds a rule that every write of its resource type obeys (see {@link WriteRule}). */
+    public void addRule(WriteRule rule) {
+        rules.computeIfAbsent(rule.resourceType(), t -> new java.util.concurrent.CopyOnWriteArrayList<>()).add(rule);
+    }
+
+    /** The current version, its row locked until the caller's transaction ends: for rules that rewrite others. */
+    public IBaseResource lockAndRead(ResourceStore.Key key) {
+        ResourceStore.Head head = store.lockHead(key).orElseThrow(() -> notFound(key + " is not known"));
+        if (head.deleted()) {
+            throw gone(key + " was deleted");
+        }
+        return codec.open(store.readVersion(key, head.version()).orElseThrow());
+    }
+
+    private void applyRules(ResourceStore.Key key, ResourceStore.Head head, IBaseResource next, WriteSet writes) {
+        List<WriteRule> typeRules = rules.get(key.type());
+        if (typeRules == null) {
+            return;
+        }
+        IBaseResource previous = head == null || head.deleted() ? null : codec.open(store.readVersion(key, head.version()).orElseThrow());
+        for (WriteRule rule : typeRules) {
+            rule.beforeWrite(key, previous, next, writes);
+        }
     }
 
     /** Runs {@code work} in one transaction and checks referential integrity of what it wrote before commit. */
@@ -173,6 +199,7 @@ public class ResourceService {
             }
             writes.cascade = true;
         }
+        applyRules(key, head, null, writes);
         Instant now = nextInstant(head);
         store.writeVersion(new ResourceStore.NewVersion(head, key.type(), key.id(), head.version() + 1, now, "DELETE", true,
                 "none", null, null, List.of(), Set.of()));
@@ -276,6 +303,11 @@ public class ResourceService {
         return readTx.execute(status -> searches.find(query));
     }
 
+    /** The keys of every resource the query matches, up to its page size: no payload is read. */
+    public List<ResourceStore.Key> keys(SearchQuery query) {
+        return readTx.execute(status -> searches.keys(query));
+    }
+
     /** The query as the store runs it: protected, and with chains through protected references resolved. */
     public SearchQuery asStored(SearchQuery query) {
         return readTx.execute(status -> searches.asStored(query));
@@ -320,6 +352,7 @@ public class ResourceService {
         Instant now = nextInstant(previous);
         resource.setId(new IdType(key.type(), key.id(), Integer.toString(version)));
         ((Resource) resource).getMeta().setVersionId(Integer.toString(version)).setLastUpdated(Date.from(now));
+        applyRules(key, previous, resource, writes);
         List<IndexEntry> entries = extractor.extract(resource);
         String compartment = protector.compartmentKey(compartments.patientOf(resource, entries));
         Map<ResourceStore.Key, String> held = references.localReferences(resource);

@@ -6,6 +6,7 @@ import ca.uhn.fhir.rest.server.IServerConformanceProvider;
 import ca.uhn.fhir.rest.server.RestfulServer;
 import jakarta.servlet.http.HttpServletRequest;
 import java.util.Date;
+import java.util.List;
 import org.hygie.fhir.crypto.SensitivityPolicy;
 import org.hygie.fhir.storage.index.SearchParam;
 import org.hygie.fhir.storage.index.SearchParameterRegistry;
@@ -29,13 +30,19 @@ public class CapabilityStatementProvider implements IServerConformanceProvider<C
             + " prefix and :exact, token code and system|code, dates eq at year, month or day precision, :missing and"
             + " :not; not :contains, date ranges or _sort.";
 
+    /** An operation a provider serves, declared on its resource type. */
+    public record DeclaredOperation(String type, String name, String definition) {}
+
     private final SearchParameterRegistry registry;
+    private final List<DeclaredOperation> operations;
     private final boolean encrypted;
     private final String version;
     private final Date started = new Date();
 
-    public CapabilityStatementProvider(SearchParameterRegistry registry, boolean encrypted, String version) {
+    public CapabilityStatementProvider(SearchParameterRegistry registry, List<DeclaredOperation> operations, boolean encrypted,
+                                       String version) {
         this.registry = registry;
+        this.operations = operations;
         this.encrypted = encrypted;
         this.version = version;
     }
@@ -85,6 +92,11 @@ public class CapabilityStatementProvider implements IServerConformanceProvider<C
                     .setType(Enumerations.SearchParamType.fromCode(p.type().getCode()));
             if (encrypted && SensitivityPolicy.isProtected(p)) {
                 declared.setDocumentation(PROTECTED);
+            }
+        }
+        for (DeclaredOperation op : operations) {
+            if (op.type().equals(type)) {
+                r.addOperation().setName(op.name()).setDefinition(op.definition());
             }
         }
         return r;

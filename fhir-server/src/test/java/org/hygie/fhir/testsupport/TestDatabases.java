@@ -47,6 +47,18 @@ public final class TestDatabases {
         return fresh(embedded.dataSource().getJdbcUrl());
     }
 
+    /**
+     * The JDBC URL of a fresh, empty database in the embedded cluster, for servers started by a test (they
+     * migrate it themselves); dropped by {@link #closeAll}.
+     */
+    public static synchronized String freshEmbeddedUrl() {
+        freshEmbedded(); // starts the cluster
+        String adminUrl = embedded.dataSource().getJdbcUrl();
+        String url = createDatabase(adminUrl);
+        handedOut.put(pool(url, 1), adminUrl);
+        return url;
+    }
+
     /** A fresh, migrated database on the server named by {@value #EXTERNAL_URL_ENV}. */
     public static DataSource freshExternal() {
         String url = System.getenv(EXTERNAL_URL_ENV);

@@ -1,0 +1,50 @@
+package org.hygie.fhir.booking;
+
+import java.time.Clock;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.hygie.fhir.config.HygieProperties;
+import org.hygie.fhir.storage.Storage;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.jdbc.core.JdbcTemplate;
+
+/** Installs the booking rules on the store and runs the hold sweeper. */
+@Configuration(proxyBeanMethods = false)
+class BookingConfig {
+
+    @Bean
+    SlotReservations slotReservations(JdbcTemplate jdbc) {
+        return new SlotReservations(jdbc);
+    }
+
+    @Bean
+    BookingRules bookingRules(Storage storage, SlotReservations reservations) {
+        return BookingRules.install(storage.service(), reservations, Clock.systemUTC());
+    }
+
+    @Bean
+    BookingService bookingService(Storage storage, BookingRules installed, HygieProperties properties) {
+        return new BookingService(storage.service(), storage.searchParser(), Clock.systemUTC(), properties.booking().holdDuration());
+    }
+
+    @Bean(destroyMethod = "shutdownNow")
+    ScheduledExecutorService holdSweeper(Storage storage, SlotReservations reservations, BookingRules rules, HygieProperties properties) {
+        HoldSweeper sweeper = new HoldSweeper(storage.service(), reservations, rules, Clock.systemUTC());
+        ScheduledExecutorService executor = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "hygie-hold-sweeper");
+            t.setDaemon(true);
+            return t;
+        });
+        long every = properties.booking().sweepInterval().toMillis();
+        executor.scheduleWithFixedDelay(() -> {
+            try {
+                sweeper.sweep();
+            } catch (RuntimeException e) { // e.g. database briefly down: the next round retries
+                org.slf4j.LoggerFactory.getLogger(HoldSweeper.class).warn("hold sweep failed: {}", e.getClass().getSimpleName());
+            }
+        }, every, every, TimeUnit.MILLISECONDS);
+        return executor;
+    }
+}

@@ -1,0 +1,216 @@
+package org.hygie.fhir.booking;
+
+import static org.hygie.fhir.error.FhirErrors.conflict;
+import static org.hygie.fhir.error.FhirErrors.unprocessable;
+
+import ca.uhn.fhir.rest.server.exceptions.ResourceGoneException;
+import ca.uhn.fhir.rest.server.exceptions.ResourceNotFoundException;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+import org.hygie.fhir.storage.ResourceService;
+import org.hygie.fhir.storage.ResourceStore;
+import org.hygie.fhir.storage.WriteRule;
+import org.hygie.fhir.storage.WriteSet;
+import org.hl7.fhir.instance.model.api.IBaseResource;
+import org.hl7.fhir.r4.model.Appointment;
+import org.hl7.fhir.r4.model.Appointment.AppointmentStatus;
+import org.hl7.fhir.r4.model.CodeableConcept;
+import org.hl7.fhir.r4.model.Extension;
+import org.hl7.fhir.r4.model.InstantType;
+import org.hl7.fhir.r4.model.Reference;
+import org.hl7.fhir.r4.model.Slot;
+import org.hl7.fhir.r4.model.Slot.SlotStatus;
+
+/**
+ * The booking guarantees, as write rules every path obeys (REST create/update/patch/delete, transaction
+ * entries, $hold, $book): status transitions and invariants; an appointment in a reserving status takes
+ * its slots (one slot_reservation row each, whose primary key refuses a second taker, on any number of
+ * server instances); the slots' status follows, in the same transaction; leaving a reserving status
+ * gives them back. A Slot cannot be freed or deleted under a reservation.
+ */
+public final class BookingRules {
+    /** Appointment extension: until when a $hold keeps the slots; then the hold may be taken over or swept. */
+    public static final String HOLD_EXPIRES = "https://hygie.example.org/fhir/StructureDefinition/hold-expires";
+    static final String EXPIRED_HOLD_REASON = "hold expired";
+
+    private final ResourceService service;
+    private final SlotReservations reservations;
+    private final Clock clock;
+
+    private BookingRules(ResourceService service, SlotReservations reservations, Clock clock) {
+        this.service = service;
+        this.reservations = reservations;
+        this.clock = clock;
+    }
+
+    /** Installs the Appointment and Slot rules on {@code service}. */
+    public static BookingRules install(ResourceService service, SlotReservations reservations, Clock clock) {
+        BookingRules rules = new BookingRules(service, reservations, clock);
+        service.addRule(rules.new AppointmentRule());
+        service.addRule(rules.new SlotRule());
+        return rules;
+    }
+
+    private final class AppointmentRule implements WriteRule {
+        @Override
+        public String resourceType() {
+            return "Appointment";
+        }
+
+        @Override
+        public void beforeWrite(ResourceStore.Key key, IBaseResource previous, IBaseResource next, WriteSet writes) {
+            Map<String, SlotReservations.Reservation> held = reservations.ofAppointment(key.id()).stream()
+                    .collect(Collectors.toMap(SlotReservations.Reservation::slotId, Function.identity()));
+            if (next == null) { // a deleted appointment gives its slots back
+                held.keySet().forEach(slotId -> release(slotId, key.id(), writes));
+                return;
+            }
+            Appointment appointment = (Appointment) next;
+            AppointmentStatus from = previous == null ? null : ((Appointment) previous).getStatus();
+            String refused = AppointmentStates.refusedTransition(from, appointment.getStatus());
+            if (refused != null) {
+                throw unprocessable(key + ": " + refused, "Appointment.status");
+            }
+            List<String> violations = AppointmentStates.invariantViolations(appointment);
+            if (!violations.isEmpty()) {
+                throw unprocessable(key + " breaks " + String.join("; ", violations), "Appointment");
+            }
+            AppointmentStatus status = appointment.getStatus();
+            Set<String> wanted = AppointmentStates.reservesSlots(status) ? slotIds(appointment) : Set.of();
+            Instant holdUntil = status == AppointmentStatus.PENDING ? holdExpiry(appointment) : null;
+            if (holdUntil == null) {
+                appointment.getExtension().removeIf(e -> HOLD_EXPIRES.equals(e.getUrl()));
+            }
+            for (String slotId : held.keySet()) {
+                if (!wanted.contains(slotId)) {
+                    release(slotId, key.id(), writes);
+                }
+            }
+            for (String slotId : wanted) {
+                SlotReservations.Reservation mine = held.get(slotId);
+                if (mine == null) {
+                    reserve(slotId, key, holdUntil, writes);
+                } else if (!java.util.Objects.equals(mine.holdExpires(), holdUntil)) {
+                    reservations.setHoldExpiry(slotId, holdUntil);
+                }
+                setSlotStatus(slotId, AppointmentStates.slotStatus(status), writes);
+            }
+        }
+    }
+
+    private final class SlotRule implements WriteRule {
+        @Override
+        public String resourceType() {
+            return "Slot";
+        }
+
+        @Override
+        public void beforeWrite(ResourceStore.Key key, IBaseResource previous, IBaseResource next, WriteSet writes) {
+            SlotReservations.Reservation r = reservations.ofSlot(key.id()).orElse(null);
+            if (r == null) {
+                return;
+            }
+            if (next == null) {
+                throw conflict(key + " is reserved by Appointment/" + r.appointmentId() + "; cancel the appointment before deleting it", "Slot");
+            }
+            SlotStatus status = ((Slot) next).getStatus();
+            if (status != SlotStatus.BUSY && status != SlotStatus.BUSYTENTATIVE) {
+                throw conflict(key + " is reserved by Appointment/" + r.appointmentId() + ": its status stays busy until the appointment"
+                        + " is cancelled", "Slot.status");
+            }
+        }
+    }
+
+    private void reserve(String slotId, ResourceStore.Key appointment, Instant holdUntil, WriteSet writes) {
+        ResourceStore.Key slotKey = new ResourceStore.Key("Slot", slotId);
+        // the slot's row lock queues concurrent bookers of this slot; the reservation's primary key is the guarantee
+        Slot slot = lockSlot(slotKey);
+        SlotReservations.Reservation other = reservations.ofSlot(slotId).orElse(null);
+        if (other != null && other.expiredAt(clock.instant())) {
+            cancelExpiredHold(other.appointmentId(), writes);
+            slot = lockSlot(slotKey);
+            other = null;
+        }
+        if (other != null) {
+            throw conflict(slotKey + " is already " + (other.holdExpires() != null ? "held" : "booked") + " by another appointment",
+                    "Appointment.slot");
+        }
+        if (slot.getStatus() != SlotStatus.FREE) {
+            throw conflict(slotKey + " cannot be booked: its status is " + slot.getStatus().toCode(), "Appointment.slot");
+        }
+        if (!reservations.reserve(slotId, appointment.id(), holdUntil)) {
+            throw conflict(slotKey + " was taken by another appointment meanwhile", "Appointment.slot");
+        }
+    }
+
+    private Slot lockSlot(ResourceStore.Key slotKey) {
+        try {
+            return (Slot) service.lockAndRead(slotKey);
+        } catch (ResourceNotFoundException | ResourceGoneException e) {
+            throw unprocessable("Appointment.slot refers to " + slotKey + ", which does not exist", "Appointment.slot");
+        }
+    }
+
+    private void release(String slotId, String appointmentId, WriteSet writes) {
+        reservations.release(slotId, appointmentId);
+        ResourceStore.Key slotKey = new ResourceStore.Key("Slot", slotId);
+        Slot slot;
+        try {
+            slot = (Slot) service.lockAndRead(slotKey);
+        } catch (ResourceNotFoundException | ResourceGoneException e) {
+            return; // nothing left to free
+        }
+        if (slot.getStatus() == SlotStatus.BUSY || slot.getStatus() == SlotStatus.BUSYTENTATIVE) {
+            slot.setStatus(SlotStatus.FREE);
+            service.update(slotKey, slot, null, writes);
+        }
+    }
+
+    private void setSlotStatus(String slotId, SlotStatus status, WriteSet writes) {
+        ResourceStore.Key slotKey = new ResourceStore.Key("Slot", slotId);
+        Slot slot = lockSlot(slotKey);
+        if (slot.getStatus() != status) {
+            slot.setStatus(status);
+            service.update(slotKey, slot, null, writes);
+        }
+    }
+
+    /** Cancels a pending appointment whose hold has expired, giving its slots back (same transaction). */
+    void cancelExpiredHold(String appointmentId, WriteSet writes) {
+        ResourceStore.Key key = new ResourceStore.Key("Appointment", appointmentId);
+        Appointment held = (Appointment) service.lockAndRead(key);
+        Instant expires = holdExpiry(held);
+        if (held.getStatus() != AppointmentStatus.PENDING || expires == null || expires.isAfter(clock.instant())) {
+            return; // booked or renewed meanwhile
+        }
+        held.setStatus(AppointmentStatus.CANCELLED);
+        held.setCancelationReason(new CodeableConcept().setText(EXPIRED_HOLD_REASON));
+        service.update(key, held, null, writes);
+    }
+
+    static Set<String> slotIds(Appointment appointment) {
+        Set<String> ids = new LinkedHashSet<>();
+        for (int i = 0; i < appointment.getSlot().size(); i++) {
+            Reference ref = appointment.getSlot().get(i);
+            String type = ref.getReferenceElement().getResourceType();
+            String id = ref.getReferenceElement().getIdPart();
+            if (!"Slot".equals(type) || id == null || ref.getReferenceElement().isAbsolute()) {
+                throw unprocessable("Appointment.slot[" + i + "] must be a local reference to a Slot (Slot/id), not '"
+                        + ref.getReference() + "'", "Appointment.slot[" + i + "]");
+            }
+            ids.add(id);
+        }
+        return ids;
+    }
+
+    static Instant holdExpiry(Appointment appointment) {
+        Extension ext = appointment.getExtensionByUrl(HOLD_EXPIRES);
+        return ext != null && ext.getValue() instanceof InstantType t && t.getValue() != null ? t.getValue().toInstant() : null;
+    }
+}

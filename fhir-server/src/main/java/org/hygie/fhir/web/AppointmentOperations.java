@@ -1,0 +1,114 @@
+package org.hygie.fhir.web;
+
+import static org.hygie.fhir.error.FhirErrors.badRequest;
+
+import ca.uhn.fhir.rest.annotation.Operation;
+import ca.uhn.fhir.rest.annotation.OperationParam;
+import ca.uhn.fhir.rest.api.server.RequestDetails;
+import java.util.Date;
+import java.util.List;
+import org.hygie.fhir.booking.BookingService;
+import org.hygie.fhir.config.HygieProperties;
+import org.hl7.fhir.r4.model.Appointment;
+import org.hl7.fhir.r4.model.Bundle;
+import org.hl7.fhir.r4.model.DateTimeType;
+import org.hl7.fhir.r4.model.Patient;
+import org.hl7.fhir.r4.model.PrimitiveType;
+import org.hl7.fhir.r4.model.Reference;
+import org.hl7.fhir.r4.model.Resource;
+import org.hl7.fhir.r4.model.StringType;
+
+/** IHE ITI Scheduling operations on Appointment (ITI-115 $find, ITI-116 $hold, ITI-117 $book): bindings only. */
+public class AppointmentOperations {
+    public static final String FIND_URL = "https://profiles.ihe.net/ITI/Scheduling/OperationDefinition/appointment-find";
+    public static final String HOLD_URL = "https://profiles.ihe.net/ITI/Scheduling/OperationDefinition/appointment-hold";
+    public static final String BOOK_URL = "https://profiles.ihe.net/ITI/Scheduling/OperationDefinition/appointment-book";
+
+    public static final List<CapabilityStatementProvider.DeclaredOperation> DECLARED = List.of(
+            new CapabilityStatementProvider.DeclaredOperation("Appointment", "find", FIND_URL),
+            new CapabilityStatementProvider.DeclaredOperation("Appointment", "hold", HOLD_URL),
+            new CapabilityStatementProvider.DeclaredOperation("Appointment", "book", BOOK_URL));
+
+    private final BookingService booking;
+    private final HygieProperties.Search paging;
+
+    public AppointmentOperations(BookingService booking, HygieProperties.Search paging) {
+        this.booking = booking;
+        this.paging = paging;
+    }
+
+    @Operation(name = "$find", type = Appointment.class, idempotent = false)
+    public Bundle find(@OperationParam(name = "start", min = 1) DateTimeType start,
+                       @OperationParam(name = "end", min = 1) DateTimeType end,
+                       @OperationParam(name = "specialty") List<StringType> specialty,
+                       @OperationParam(name = "visit-type") List<StringType> visitType,
+                       @OperationParam(name = "practitioner") List<Reference> practitioner,
+                       @OperationParam(name = "organization") List<Reference> organization,
+                       @OperationParam(name = "location-string") List<StringType> locationString,
+                       @OperationParam(name = "location-reference") List<Reference> locationReference,
+                       @OperationParam(name = "patient-reference") List<Reference> patientReference,
+                       RequestDetails request) {
+        BookingService.FindRequest find = new BookingService.FindRequest(date(start), date(end), strings(specialty), strings(visitType),
+                references(practitioner), references(organization), references(locationReference), strings(locationString),
+                references(patientReference), count(request));
+        BookingService.Proposals proposals = booking.find(find, request.getFhirServerBase());
+        Bundle bundle = bundle(request, proposals.appointments());
+        bundle.setTotal(proposals.total());
+        bundle.getMeta().addProfile("https://profiles.ihe.net/ITI/Scheduling/StructureDefinition/ihe-sched-avail-bundle");
+        return bundle;
+    }
+
+    @Operation(name = "$hold", type = Appointment.class, idempotent = false)
+    public Bundle hold(@OperationParam(name = "appointment-reference", min = 1) Reference appointment, RequestDetails request) {
+        return bundle(request, List.of(booking.hold(appointment.getReference(), request.getFhirServerBase())));
+    }
+
+    @Operation(name = "$book", type = Appointment.class, idempotent = false)
+    public Bundle book(@OperationParam(name = "appointment-reference") Reference reference,
+                       @OperationParam(name = "appointment-resource") Appointment resource,
+                       @OperationParam(name = "patient-resource") List<Patient> patients,
+                       @OperationParam(name = "comment") StringType comment,
+                       RequestDetails request) {
+        Appointment booked = booking.book(reference == null ? null : reference.getReference(), resource,
+                patients == null ? List.of() : patients, comment == null ? null : comment.getValue(), request.getFhirServerBase());
+        return bundle(request, List.of(booked));
+    }
+
+    private int count(RequestDetails request) {
+        String[] values = request.getParameters().get("_count");
+        if (values == null || values.length == 0) {
+            return paging.defaultPageSize();
+        }
+        try {
+            int count = Integer.parseInt(values[0]);
+            if (count < 0) {
+                throw new NumberFormatException();
+            }
+            return Math.min(count, paging.maxPageSize());
+        } catch (NumberFormatException e) {
+            throw badRequest("_count must be a non-negative integer, not '" + values[0] + "'", "_count");
+        }
+    }
+
+    private static Bundle bundle(RequestDetails request, List<Appointment> appointments) {
+        Bundle bundle = new Bundle().setType(Bundle.BundleType.SEARCHSET);
+        bundle.setTotal(appointments.size());
+        for (Resource a : appointments) {
+            bundle.addEntry().setFullUrl(request.getFhirServerBase() + "/Appointment/" + a.getIdElement().getIdPart())
+                    .setResource(a).getSearch().setMode(Bundle.SearchEntryMode.MATCH);
+        }
+        return bundle;
+    }
+
+    private static Date date(DateTimeType value) {
+        return value == null ? null : value.getValue();
+    }
+
+    private static List<String> strings(List<? extends PrimitiveType<?>> values) {
+        return values == null ? List.of() : values.stream().map(PrimitiveType::getValueAsString).toList();
+    }
+
+    private static List<String> references(List<Reference> values) {
+        return values == null ? List.of() : values.stream().map(Reference::getReference).toList();
+    }
+}
