@@ -29,6 +29,11 @@ class BookingConfig {
         return new BookingService(storage.service(), storage.searchParser(), Clock.systemUTC(), properties.booking().holdDuration());
     }
 
+    @Bean
+    SlotGeneration slotGeneration(Storage storage, BookingRules installed) {
+        return new SlotGeneration(storage.service(), storage.searchParser());
+    }
+
     @Bean(destroyMethod = "shutdownNow")
     ScheduledExecutorService holdSweeper(Storage storage, SlotReservations reservations, BookingRules rules, HygieProperties properties) {
         HoldSweeper sweeper = new HoldSweeper(storage.service(), reservations, rules, Clock.systemUTC());

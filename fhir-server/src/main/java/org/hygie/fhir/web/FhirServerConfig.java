@@ -4,6 +4,7 @@ import ca.uhn.fhir.context.FhirContext;
 import ca.uhn.fhir.rest.server.IResourceProvider;
 import java.util.List;
 import org.hygie.fhir.booking.BookingService;
+import org.hygie.fhir.booking.SlotGeneration;
 import org.hygie.fhir.bundle.BundleProcessor;
 import org.hygie.fhir.bundle.EntryExecutor;
 import org.hygie.fhir.config.HygieProperties;
@@ -25,6 +26,7 @@ class FhirServerConfig {
     ServletRegistrationBean<HygieRestfulServer> fhirServlet(FhirContext fhirContext, ResourceService service,
                                                             SearchParameterRegistry registry, SearchRequestParser parser,
                                                             HygieProperties properties, CryptoSettings crypto, BookingService booking,
+                                                            SlotGeneration slotGeneration,
                                                             @Value("${hygie.version:0.1.0}") String version) {
         HistoryRequests history = new HistoryRequests(service, properties.search());
         List<IResourceProvider> resourceProviders = registry.resourceTypes().stream()
@@ -32,8 +34,10 @@ class FhirServerConfig {
                 .toList();
         BundleProcessor bundles = new BundleProcessor(fhirContext, service, new EntryExecutor(fhirContext, service, parser));
         HygieRestfulServer server = new HygieRestfulServer(fhirContext, resourceProviders,
-                List.of(new SystemProvider(bundles, history), new AppointmentOperations(booking, properties.search())), List.of(new ServerErrorInterceptor(), new MediaTypeInterceptor()),
-                new CapabilityStatementProvider(registry, AppointmentOperations.DECLARED, crypto.mode() == CryptoSettings.Mode.ENCRYPTED, version));
+                List.of(new SystemProvider(bundles, history), new AppointmentOperations(booking, properties.search()),
+                        new ScheduleOperations(slotGeneration)), List.of(new ServerErrorInterceptor(), new MediaTypeInterceptor()),
+                new CapabilityStatementProvider(registry, java.util.stream.Stream.concat(AppointmentOperations.DECLARED.stream(),
+                ScheduleOperations.DECLARED.stream()).toList(), crypto.mode() == CryptoSettings.Mode.ENCRYPTED, version));
         ServletRegistrationBean<HygieRestfulServer> registration = new ServletRegistrationBean<>(server, "/fhir/*");
         registration.setName("fhir");
         registration.setLoadOnStartup(1);
