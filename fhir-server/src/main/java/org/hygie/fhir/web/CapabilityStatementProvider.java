@@ -30,7 +30,7 @@ public class CapabilityStatementProvider implements IServerConformanceProvider<C
             + " prefix and :exact, token code and system|code, dates eq at year, month or day precision, :missing and"
             + " :not; not :contains, date ranges or _sort.";
 
-    /** An operation a provider serves, declared on its resource type. */
+    /** An operation a provider serves, declared on its resource type (null: at system level). */
     public record DeclaredOperation(String type, String name, String definition) {}
 
     private final SearchParameterRegistry registry;
@@ -68,6 +68,11 @@ public class CapabilityStatementProvider implements IServerConformanceProvider<C
         for (String type : registry.resourceTypes()) {
             rest.addResource(resource(type));
         }
+        for (DeclaredOperation op : operations) {
+            if (op.type() == null) {
+                rest.addOperation().setName(op.name()).setDefinition(op.definition());
+            }
+        }
         return cs;
     }
 
@@ -95,7 +100,7 @@ public class CapabilityStatementProvider implements IServerConformanceProvider<C
             }
         }
         for (DeclaredOperation op : operations) {
-            if (op.type().equals(type)) {
+            if (type.equals(op.type())) {
                 r.addOperation().setName(op.name()).setDefinition(op.definition());
             }
         }

@@ -5,6 +5,7 @@ import ca.uhn.fhir.rest.server.IResourceProvider;
 import java.util.List;
 import org.hygie.fhir.booking.BookingService;
 import org.hygie.fhir.booking.SlotGeneration;
+import org.hygie.fhir.feed.AvailabilityFeed;
 import org.hygie.fhir.bundle.BundleProcessor;
 import org.hygie.fhir.bundle.EntryExecutor;
 import org.hygie.fhir.config.HygieProperties;
@@ -26,7 +27,7 @@ class FhirServerConfig {
     ServletRegistrationBean<HygieRestfulServer> fhirServlet(FhirContext fhirContext, ResourceService service,
                                                             SearchParameterRegistry registry, SearchRequestParser parser,
                                                             HygieProperties properties, CryptoSettings crypto, BookingService booking,
-                                                            SlotGeneration slotGeneration,
+                                                            SlotGeneration slotGeneration, AvailabilityFeed feed,
                                                             @Value("${hygie.version:0.1.0}") String version) {
         HistoryRequests history = new HistoryRequests(service, properties.search());
         List<IResourceProvider> resourceProviders = registry.resourceTypes().stream()
@@ -35,13 +36,19 @@ class FhirServerConfig {
         BundleProcessor bundles = new BundleProcessor(fhirContext, service, new EntryExecutor(fhirContext, service, parser));
         HygieRestfulServer server = new HygieRestfulServer(fhirContext, resourceProviders,
                 List.of(new SystemProvider(bundles, history), new AppointmentOperations(booking, properties.search()),
-                        new ScheduleOperations(slotGeneration)), List.of(new ServerErrorInterceptor(), new MediaTypeInterceptor()),
-                new CapabilityStatementProvider(registry, java.util.stream.Stream.concat(AppointmentOperations.DECLARED.stream(),
-                ScheduleOperations.DECLARED.stream()).toList(), crypto.mode() == CryptoSettings.Mode.ENCRYPTED, version));
+                        new ScheduleOperations(slotGeneration), new BulkPublishOperation(feed)), List.of(new ServerErrorInterceptor(), new MediaTypeInterceptor()),
+                new CapabilityStatementProvider(registry, java.util.stream.Stream.of(AppointmentOperations.DECLARED,
+                ScheduleOperations.DECLARED, BulkPublishOperation.DECLARED).flatMap(List::stream).toList(), crypto.mode() == CryptoSettings.Mode.ENCRYPTED, version));
         ServletRegistrationBean<HygieRestfulServer> registration = new ServletRegistrationBean<>(server, "/fhir/*");
         registration.setName("fhir");
         registration.setLoadOnStartup(1);
         return registration;
+    }
+
+    @Bean
+    AvailabilityFeed availabilityFeed(FhirContext fhirContext, ResourceService service, SearchRequestParser parser,
+                                      org.springframework.jdbc.core.JdbcTemplate jdbc) {
+        return new AvailabilityFeed(fhirContext, service, parser, jdbc);
     }
 
     @Bean
