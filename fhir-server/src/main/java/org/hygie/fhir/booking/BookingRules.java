@@ -20,10 +20,13 @@ import org.hygie.fhir.storage.WriteSet;
 import org.hl7.fhir.instance.model.api.IBaseResource;
 import org.hl7.fhir.r4.model.Appointment;
 import org.hl7.fhir.r4.model.Appointment.AppointmentStatus;
+import org.hl7.fhir.r4.model.Appointment.ParticipationStatus;
+import org.hl7.fhir.r4.model.AppointmentResponse;
 import org.hl7.fhir.r4.model.CodeableConcept;
 import org.hl7.fhir.r4.model.Extension;
 import org.hl7.fhir.r4.model.InstantType;
 import org.hl7.fhir.r4.model.Reference;
+import org.hl7.fhir.r4.model.Schedule;
 import org.hl7.fhir.r4.model.Slot;
 import org.hl7.fhir.r4.model.Slot.SlotStatus;
 
@@ -38,6 +41,8 @@ public final class BookingRules {
     /** Appointment extension: until when a $hold keeps the slots; then the hold may be taken over or swept. */
     public static final String HOLD_EXPIRES = "https://hygie.example.org/fhir/StructureDefinition/hold-expires";
     static final String EXPIRED_HOLD_REASON = "hold expired";
+    /** Schedule extension (valueCode instant | on-request): on-request schedules take booking requests only. */
+    public static final String BOOKING_MODE = "https://hygie.example.org/fhir/StructureDefinition/booking-mode";
 
     private final ResourceService service;
     private final SlotReservations reservations;
@@ -54,6 +59,7 @@ public final class BookingRules {
         BookingRules rules = new BookingRules(service, reservations, clock);
         service.addRule(rules.new AppointmentRule());
         service.addRule(rules.new SlotRule());
+        service.addRule(rules.new ResponseRule());
         return rules;
     }
 
@@ -92,10 +98,12 @@ public final class BookingRules {
                     release(slotId, key.id(), writes);
                 }
             }
+            // a new appointment booked at once (not a request, nor a request the practitioner confirms)
+            boolean directBooking = status != AppointmentStatus.PENDING && from == null;
             for (String slotId : wanted) {
                 SlotReservations.Reservation mine = held.get(slotId);
                 if (mine == null) {
-                    reserve(slotId, key, holdUntil, writes);
+                    reserve(slotId, key, holdUntil, directBooking, writes);
                 } else if (!java.util.Objects.equals(mine.holdExpires(), holdUntil)) {
                     reservations.setHoldExpiry(slotId, holdUntil);
                 }
@@ -127,10 +135,14 @@ public final class BookingRules {
         }
     }
 
-    private void reserve(String slotId, ResourceStore.Key appointment, Instant holdUntil, WriteSet writes) {
+    private void reserve(String slotId, ResourceStore.Key appointment, Instant holdUntil, boolean directBooking, WriteSet writes) {
         ResourceStore.Key slotKey = new ResourceStore.Key("Slot", slotId);
         // the slot's row lock queues concurrent bookers of this slot; the reservation's primary key is the guarantee
         Slot slot = lockSlot(slotKey);
+        if (directBooking && onRequest(slot)) {
+            throw unprocessable(slot.getSchedule().getReference() + " takes booking requests: send the appointment as pending,"
+                    + " with its reason; the practitioner answers with an AppointmentResponse", "Appointment.status");
+        }
         SlotReservations.Reservation other = reservations.ofSlot(slotId).orElse(null);
         if (other != null && other.expiredAt(clock.instant())) {
             cancelExpiredHold(other.appointmentId(), writes);
@@ -147,6 +159,71 @@ public final class BookingRules {
         if (!reservations.reserve(slotId, appointment.id(), holdUntil)) {
             throw conflict(slotKey + " was taken by another appointment meanwhile", "Appointment.slot");
         }
+    }
+
+    private boolean onRequest(Slot slot) {
+        String scheduleId = slot.getSchedule().getReferenceElement().getIdPart();
+        if (scheduleId == null) {
+            return false;
+        }
+        Schedule schedule = (Schedule) service.read(new ResourceStore.Key("Schedule", scheduleId));
+        Extension mode = schedule.getExtensionByUrl(BOOKING_MODE);
+        return mode != null && mode.getValue() != null && "on-request".equals(mode.getValue().primitiveValue());
+    }
+
+    /**
+     * A participant's answer moves the appointment: accepted by every required participant books it;
+     * declined by a required one cancels it (its slots freed, the comment as reason); tentative (with a
+     * proposed start/end in the response) leaves it waiting. Only a new response acts.
+     */
+    private final class ResponseRule implements WriteRule {
+        @Override
+        public String resourceType() {
+            return "AppointmentResponse";
+        }
+
+        @Override
+        public void beforeWrite(ResourceStore.Key key, IBaseResource previous, IBaseResource next, WriteSet writes) {
+            if (previous != null || next == null) {
+                return;
+            }
+            AppointmentResponse response = (AppointmentResponse) next;
+            ResourceStore.Key appointmentKey = localKey(response.getAppointment(), "Appointment", "AppointmentResponse.appointment");
+            Appointment appointment;
+            try {
+                appointment = (Appointment) service.lockAndRead(appointmentKey);
+            } catch (ResourceNotFoundException | ResourceGoneException e) {
+                throw unprocessable("AppointmentResponse.appointment refers to " + appointmentKey + ", which does not exist",
+                        "AppointmentResponse.appointment");
+            }
+            String actor = response.getActor().getReference();
+            Appointment.AppointmentParticipantComponent participant = appointment.getParticipant().stream()
+                    .filter(p -> actor != null && actor.equals(p.getActor().getReference())).findFirst()
+                    .orElseThrow(() -> unprocessable("AppointmentResponse.actor (" + actor + ") is not a participant of " + appointmentKey,
+                            "AppointmentResponse.actor"));
+            ParticipationStatus answer = ParticipationStatus.fromCode(response.getParticipantStatus().toCode());
+            participant.setStatus(answer);
+            AppointmentStatus status = appointment.getStatus();
+            boolean waiting = status == AppointmentStatus.PENDING || status == AppointmentStatus.PROPOSED;
+            if (answer == ParticipationStatus.DECLINED && participant.getRequired() != Appointment.ParticipantRequired.INFORMATIONONLY
+                    && (waiting || status == AppointmentStatus.BOOKED)) {
+                appointment.setStatus(AppointmentStatus.CANCELLED);
+                appointment.setCancelationReason(new CodeableConcept().setText(response.hasComment() ? response.getComment() : "declined"));
+            } else if (answer == ParticipationStatus.ACCEPTED && waiting && appointment.getParticipant().stream()
+                    .filter(p -> p.getRequired() != Appointment.ParticipantRequired.INFORMATIONONLY)
+                    .allMatch(p -> p.getStatus() == ParticipationStatus.ACCEPTED)) {
+                appointment.setStatus(AppointmentStatus.BOOKED);
+            }
+            service.update(appointmentKey, appointment, null, writes);
+        }
+    }
+
+    private static ResourceStore.Key localKey(Reference ref, String type, String path) {
+        String id = ref.getReferenceElement().getIdPart();
+        if (!type.equals(ref.getReferenceElement().getResourceType()) || id == null || ref.getReferenceElement().isAbsolute()) {
+            throw unprocessable(path + " must be a local reference to a " + type + ", not '" + ref.getReference() + "'", path);
+        }
+        return new ResourceStore.Key(type, id);
     }
 
     private Slot lockSlot(ResourceStore.Key slotKey) {

@@ -7,7 +7,9 @@ import org.hygie.fhir.storage.index.IndexExtractor;
 import org.hygie.fhir.storage.index.LocalReference;
 import org.hygie.fhir.storage.index.SearchParameterRegistry;
 import org.hl7.fhir.instance.model.api.IBaseResource;
+import org.hl7.fhir.r4.model.AppointmentResponse;
 import org.hl7.fhir.r4.model.Binary;
+import org.hl7.fhir.r4.model.Reference;
 
 /** Which patient's compartment (data key, shredding unit) a resource version belongs to. */
 final class Compartments {
@@ -24,25 +26,35 @@ final class Compartments {
     }
 
     /**
-     * The patient whose compartment a version belongs to (its data key and shredding unit). A Binary has
-     * no patient parameter in R4: it follows its securityContext, the patient or the resource (typically
-     * the DocumentReference) whose content it is.
+     * The patient whose compartment a version belongs to (its data key and shredding unit). Two types may
+     * hold patient data without a patient parameter pointing at them: a Binary follows its securityContext
+     * (the patient, or the DocumentReference whose content it is) and an AppointmentResponse (a
+     * practitioner's answer to a patient's request, possibly with advice) follows its appointment.
      */
     String patientOf(IBaseResource resource, List<IndexEntry> entries) {
         String patientId = IndexExtractor.patientCompartment(resource, entries, registry);
-        if (patientId != null || !(resource instanceof Binary binary) || !binary.hasSecurityContext()) {
+        if (patientId != null) {
             return patientId;
         }
-        Matcher ref = LocalReference.PATTERN.matcher(String.valueOf(binary.getSecurityContext().getReference()));
+        Reference context = null;
+        if (resource instanceof Binary binary && binary.hasSecurityContext()) {
+            context = binary.getSecurityContext();
+        } else if (resource instanceof AppointmentResponse response && response.hasAppointment()) {
+            context = response.getAppointment();
+        }
+        if (context == null) {
+            return null;
+        }
+        Matcher ref = LocalReference.PATTERN.matcher(String.valueOf(context.getReference()));
         if (!ref.matches()) {
             return null;
         }
         if (ref.group(1).equals("Patient")) {
             return ref.group(2);
         }
-        ResourceStore.Key context = new ResourceStore.Key(ref.group(1), ref.group(2));
-        return store.head(context).filter(h -> !h.deleted())
-                .flatMap(h -> store.readVersion(context, h.version()))
+        ResourceStore.Key key = new ResourceStore.Key(ref.group(1), ref.group(2));
+        return store.head(key).filter(h -> !h.deleted())
+                .flatMap(h -> store.readVersion(key, h.version()))
                 .map(codec::open)
                 .map(r -> IndexExtractor.patientCompartment(r, extractor.extract(r), registry))
                 .orElse(null);
