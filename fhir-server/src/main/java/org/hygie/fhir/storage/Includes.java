@@ -74,7 +74,8 @@ final class Includes {
             if (!source.fhirType().equals(include.sourceType())) {
                 continue;
             }
-            for (IndexEntry e : extractor.extract(source)) {
+            for (IndexEntry e : extractor.extract(source, p -> p.type() == ca.uhn.fhir.rest.api.RestSearchParameterTypeEnum.REFERENCE
+                    && (include.param().equals("*") || p.name().equals(include.param())))) {
                 if (e instanceof IndexEntry.Reference ref && ref.targetId() != null
                         && (include.param().equals("*") || ref.param().equals(include.param()))
                         && (include.targetType() == null || include.targetType().equals(ref.targetType()))

@@ -46,9 +46,17 @@ public class IndexExtractor {
     }
 
     public List<IndexEntry> extract(IBaseResource resource) {
+        return extract(resource, p -> true);
+    }
+
+    /** The entries of the parameters {@code wanted} selects only (an _include needs one parameter, not all). */
+    public List<IndexEntry> extract(IBaseResource resource, java.util.function.Predicate<SearchParam> wanted) {
         String type = resource.fhirType();
         Set<IndexEntry> entries = new LinkedHashSet<>();
         for (SearchParam param : registry.indexedForType(type)) {
+            if (!wanted.test(param)) {
+                continue;
+            }
             List<IBase> values = fhirPath.get().evaluate(resource, param.parsedExpression(), IBase.class);
             for (IBase value : values) {
                 valueIndexer.index(param, value, entries);

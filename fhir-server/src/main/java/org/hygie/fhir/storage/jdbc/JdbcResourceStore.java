@@ -121,10 +121,21 @@ public class JdbcResourceStore implements ResourceStore {
     public Page<Long> search(SearchQuery query) {
         SearchSql sql = new SearchSql(query);
         Integer total = null;
+        if (query.countTotal() && query.after() == null && query.count() > 0) {
+            // first page with its total in one statement: the matches are found once (a window count over all
+            // of them, before the limit) instead of once for the count and once for the page
+            List<Object> args = new ArrayList<>();
+            String page = pageSql(query, sql, args).replaceFirst("^select " + java.util.regex.Pattern.quote(sql.key) + " ",
+                    "select " + sql.key + ", count(*) over () ");
+            List<long[]> rows = jdbc.query(page, (rs, n) -> new long[] {rs.getLong(1), rs.getLong(2)}, args.toArray());
+            if (!rows.isEmpty() || query.offset() == 0) {
+                return new Page<>(rows.stream().map(r -> r[0]).toList(), rows.isEmpty() ? 0 : (int) rows.get(0)[1]);
+            }
+        }
         if (query.countTotal()) {
             // the total counts every match, not those after the keyset cursor
             SearchSql all = query.after() == null ? sql : new SearchSql(query.withAfter(null));
-            total = jdbc.queryForObject("select count(*) from resource r where " + all.where, Integer.class, all.whereArgs.toArray());
+            total = jdbc.queryForObject("select count(*) from " + all.from + " where " + all.where, Integer.class, all.whereArgs.toArray());
         }
         if (query.count() == 0) {
             return new Page<>(List.of(), total);
@@ -140,7 +151,7 @@ public class JdbcResourceStore implements ResourceStore {
         args.addAll(sql.orderArgs);
         args.add(query.count());
         args.add(query.offset());
-        return "select r.pk from resource r where " + sql.where + " order by " + sql.orderBy + " limit ? offset ?";
+        return "select " + sql.key + " from " + sql.from + " where " + sql.where + " order by " + sql.orderBy + " limit ? offset ?";
     }
 
     /** PostgreSQL's plan for a (protected, resolved) search's page query: for operators and plan tests. */

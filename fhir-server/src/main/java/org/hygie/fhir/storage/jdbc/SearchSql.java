@@ -21,6 +21,9 @@ final class SearchSql {
     final StringBuilder where = new StringBuilder();
     final List<Object> whereArgs = new ArrayList<>();
     final StringBuilder orderBy = new StringBuilder();
+    /** The table the search runs over and its resource key column. */
+    String from = "resource r";
+    String key = "r.pk";
     final List<Object> orderArgs = new ArrayList<>();
     /** Nesting level of chains and _has: level n names its tables r{n}, i{n}, c{n}, h{n}. */
     private final int depth;
@@ -36,10 +39,23 @@ final class SearchSql {
     /** {@code slotProjection} false: every criterion on the index tables (to check the projection against). */
     SearchSql(SearchQuery query, boolean slotProjection) {
         this.depth = 0;
-        where.append("r.res_type = ? and not r.deleted");
-        whereArgs.add(query.resourceType());
         List<SearchQuery.Criterion> slotCovered = slotProjection
                 ? query.criteria().stream().filter(SlotAvailability::covers).toList() : List.<SearchQuery.Criterion>of();
+        if (!slotCovered.isEmpty() && slotCovered.size() == query.criteria().size() && query.sort().isEmpty()) {
+            // the projection answers everything and holds live Slots only: no need to go through resource
+            from = "slot_availability sa";
+            key = "sa.resource_pk";
+            SlotAvailability.conditions(where, whereArgs, slotCovered);
+            if (query.after() != null) {
+                where.append(" and sa.resource_pk > (select a.pk from resource a where a.res_type = ? and a.res_id = ?)");
+                whereArgs.add(query.resourceType());
+                whereArgs.add(query.after());
+            }
+            orderBy.append("sa.resource_pk");
+            return;
+        }
+        where.append("r.res_type = ? and not r.deleted");
+        whereArgs.add(query.resourceType());
         if (!slotCovered.isEmpty()) {
             slotAvailability(slotCovered);
         }

@@ -97,6 +97,12 @@ class SlotAvailabilitySqlTest {
     }
 
     @Test
+    void coveredCriteriaMixWithOthers() {
+        String q = "start=ge2026-03-02T08:59:59Z&status=free,busy&_lastUpdated=ge2020-01-01";
+        assertThat(ids(q, true)).isEqualTo(ids(q, false)).isNotEmpty();
+    }
+
+    @Test
     void windowOfTwoDatesAndAChainedSchedule() {
         String q = "start=ge2026-03-02T08:59:59Z&start=lt2026-03-02T09:00:01Z&schedule._id=" + scheduleA;
         assertThat(ids(q, true)).isEqualTo(ids(q, false)).isNotEmpty();
@@ -122,8 +128,9 @@ class SlotAvailabilitySqlTest {
     private Set<String> ids(String q, boolean projection) {
         SearchQuery query = storage.searchParser().parse("Slot", QueryString.parse(q), false, "http://h/fhir");
         SearchSql sql = new SearchSql(query, projection);
-        assertThat(sql.where.toString().contains("slot_availability")).as(q).isEqualTo(projection);
-        return new TreeSet<>(jdbc.queryForList("select r.res_id from resource r where " + sql.where, String.class, sql.whereArgs.toArray()));
+        assertThat((sql.from + sql.where).contains("slot_availability")).as(q).isEqualTo(projection);
+        return new TreeSet<>(jdbc.queryForList("select r.res_id from resource r where r.pk in (select " + sql.key + " from " + sql.from
+                + " where " + sql.where + ")", String.class, sql.whereArgs.toArray()));
     }
 
     private String slot(String start, String end, Slot.SlotStatus status, String schedule) {

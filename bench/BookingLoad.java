@@ -1,0 +1,103 @@
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * Sustained concurrent booking against a running Hygie: each request books one slot (POST Appointment);
+ * a share of requests deliberately targets a slot already attempted, so conflicts (409) are exercised.
+ * Prints one line: bookings/s, conflicts, errors, p50/p95/p99 latency (exact, from every sample).
+ *
+ * <p>Usage: java bench/BookingLoad.java BASE_URL SLOTS_FILE CONCURRENCY SECONDS [CONTENDED_SHARE=0.1]
+ * (SLOTS_FILE: one line per free slot, "id start end").
+ */
+public class BookingLoad {
+    public static void main(String[] args) throws Exception {
+        String base = args[0];
+        List<String[]> slots = Files.readAllLines(Path.of(args[1])).stream().filter(l -> !l.isBlank()).map(l -> l.split(" ")).toList();
+        int concurrency = Integer.parseInt(args[2]);
+        int seconds = Integer.parseInt(args[3]);
+        double contended = args.length > 4 ? Double.parseDouble(args[4]) : 0.1;
+        HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+        AtomicInteger next = new AtomicInteger();
+        AtomicInteger booked = new AtomicInteger();
+        AtomicInteger conflicts = new AtomicInteger();
+        AtomicInteger errors = new AtomicInteger();
+        List<long[]> perWorker = new ArrayList<>();
+        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
+        ExecutorService pool = Executors.newFixedThreadPool(concurrency);
+        long started = System.nanoTime();
+        List<java.util.concurrent.Future<long[]>> futures = new ArrayList<>();
+        for (int w = 0; w < concurrency; w++) {
+            futures.add(pool.submit(() -> {
+                long[] samples = new long[1 << 16];
+                int n = 0;
+                while (System.nanoTime() < end) {
+                    int taken = next.get();
+                    int index;
+                    if (taken > 0 && ThreadLocalRandom.current().nextDouble() < contended) {
+                        index = ThreadLocalRandom.current().nextInt(taken); // a slot someone already went for
+                    } else {
+                        index = next.getAndIncrement();
+                        if (index >= slots.size()) {
+                            break; // dataset exhausted
+                        }
+                    }
+                    String[] slot = slots.get(index);
+                    String body = "{\"resourceType\":\"Appointment\",\"status\":\"booked\",\"start\":\"" + slot[1] + "\",\"end\":\"" + slot[2]
+                            + "\",\"slot\":[{\"reference\":\"Slot/" + slot[0] + "\"}],\"participant\":[{\"actor\":{\"display\":\"Bench patient\"},"
+                            + "\"status\":\"accepted\"}]}";
+                    HttpRequest request = HttpRequest.newBuilder(URI.create(base + "/Appointment"))
+                            .header("Content-Type", "application/fhir+json").header("Prefer", "return=minimal")
+                            .POST(HttpRequest.BodyPublishers.ofString(body)).build();
+                    long t0 = System.nanoTime();
+                    int status;
+                    try {
+                        status = http.send(request, HttpResponse.BodyHandlers.discarding()).statusCode();
+                    } catch (Exception e) {
+                        status = -1;
+                    }
+                    long took = System.nanoTime() - t0;
+                    if (status == 201) {
+                        booked.incrementAndGet();
+                    } else if (status == 409) {
+                        conflicts.incrementAndGet();
+                    } else {
+                        errors.incrementAndGet();
+                    }
+                    if (n == samples.length) {
+                        samples = Arrays.copyOf(samples, n * 2);
+                    }
+                    samples[n++] = took;
+                }
+                return Arrays.copyOf(samples, n);
+            }));
+        }
+        for (var f : futures) {
+            perWorker.add(f.get());
+        }
+        pool.shutdown();
+        double elapsed = (System.nanoTime() - started) / 1e9;
+        long[] all = perWorker.stream().flatMapToLong(Arrays::stream).sorted().toArray();
+        System.out.printf("%d %.1f %d %d %d %.1f %.1f %.1f %.1f%n", all.length, elapsed, booked.get(), conflicts.get(), errors.get(),
+                booked.get() / elapsed, pct(all, 50), pct(all, 95), pct(all, 99));
+    }
+
+    private static double pct(long[] sorted, int p) {
+        if (sorted.length == 0) {
+            return 0;
+        }
+        return sorted[Math.min(sorted.length - 1, (int) Math.ceil(p / 100.0 * sorted.length) - 1)] / 1e6;
+    }
+}

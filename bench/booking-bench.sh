@@ -1,0 +1,60 @@
+#!/usr/bin/env bash
+# Sustained concurrent booking: loads a generated directory (test-data DirectoryGenerator) into the
+# packaged server (encrypted, on the machine's PostgreSQL, fresh database), books free slots with
+# bench/BookingLoad.java (10 % of requests aim at an already attempted slot), then audits double
+# bookings in SQL and measures, on the same database and concurrency, PostgreSQL's raw durable
+# single-row insert rate (pgbench) for the ratio.
+# Needs: mvn -B -DskipTests install, psql, pgbench and a PostgreSQL server (PGHOST/PGPORT/PGUSER).
+# Usage: bench/booking-bench.sh [PRACTITIONERS=300] [CONCURRENCY=16] [SECONDS=30]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+practitioners=${1:-300} concurrency=${2:-16} seconds=${3:-30}
+pghost=${PGHOST:-127.0.0.1} pgport=${PGPORT:-5432} pguser=${PGUSER:-postgres}
+port=18502 db=hygie_booking_bench
+work=$(mktemp -d)
+psqlq() { psql -h "$pghost" -p "$pgport" -U "$pguser" "$@"; }
+
+java -cp test-data/target/hygie-test-data-0.1.0-SNAPSHOT.jar org.hygie.testdata.DirectoryGenerator "$work/data" "$practitioners" 2 7 0 >/dev/null
+psqlq -qc "drop database if exists $db" -c "create database $db" >/dev/null 2>&1
+java -Xmx512m -jar fhir-server/target/fhir-server.jar --server.port=$port --hygie.data-dir="$work/server" \
+  --spring.datasource.url="jdbc:postgresql://$pghost:$pgport/$db" --spring.datasource.username="$pguser" \
+  --logging.level.root=WARN > "$work/server.log" 2>&1 &
+server=$!
+trap 'kill $server 2>/dev/null || true' EXIT
+for _ in $(seq 1 120); do curl -sf "localhost:$port/fhir/metadata" -o /dev/null && break; sleep 0.5; done
+ls "$work"/data/directory-*.json | xargs -P 2 -I{} sh -c \
+  "curl -sf -o /dev/null -X POST localhost:$port/fhir -H 'Content-Type: application/fhir+json' -H 'Prefer: return=minimal' --data-binary @{} || echo 'load failed: {}'"
+psqlq -qc "vacuum analyze" "$db" >/dev/null
+psqlq -Atc "select r.res_id || ' ' || to_char(to_timestamp(sa.start_low / 1000.0) at time zone 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.MS\"Z\"')
+  || ' ' || to_char(to_timestamp(sa.end_low / 1000.0) at time zone 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.MS\"Z\"')
+  from slot_availability sa join resource r on r.pk = sa.resource_pk where sa.status = 'free' order by random()" "$db" > "$work/slots.txt"
+free=$(wc -l < "$work/slots.txt")
+
+# warm-up, then the measured run
+java bench/BookingLoad.java "http://localhost:$port/fhir" "$work/slots.txt" "$concurrency" 5 0 > /dev/null
+tail -n +$(( concurrency * 5 * 300 + 1 )) "$work/slots.txt" > "$work/slots-run.txt" || true
+read -r requests elapsed booked conflicts errors rate p50 p95 p99 < <(java bench/BookingLoad.java "http://localhost:$port/fhir" "$work/slots-run.txt" "$concurrency" "$seconds" 0.1)
+rss=$(ps -o rss= -p $server | awk '{printf "%.0f", $1 / 1024}')
+
+# audit: a slot listed by two active appointments, or a reservation and slot status that disagree
+double=$(psqlq -Atc "select count(*) from (select r.target_id from idx_reference r join idx_token t on t.resource_pk = r.resource_pk
+  and t.param = 'status' and t.code in ('pending','booked','arrived','checked-in','fulfilled','noshow')
+  where r.res_type = 'Appointment' and r.param = 'slot' group by r.target_id having count(*) > 1) d" "$db")
+inconsistent=$(psqlq -Atc "select count(*) from slot_availability sa join resource r on r.pk = sa.resource_pk
+  left join slot_reservation sr on sr.slot_id = r.res_id
+  where (sr.slot_id is null and sa.status = 'busy-tentative') or (sr.slot_id is not null and sa.status not in ('busy','busy-tentative'))" "$db")
+
+# raw PostgreSQL baseline on the same database: durable single-row inserts at the same concurrency
+psqlq -qc "create table if not exists bench_insert (id bigserial primary key, payload text not null, at timestamptz not null default now())" "$db"
+echo "insert into bench_insert (payload) values (md5(random()::text));" > "$work/insert.sql"
+baseline=$(pgbench -h "$pghost" -p "$pgport" -U "$pguser" -n -c "$concurrency" -j 2 -T "$seconds" -f "$work/insert.sql" "$db" 2>/dev/null \
+  | awk '/^tps/ {printf "%.0f", $3}')
+
+echo "Dataset: $practitioners practitioners, $free free slots; concurrency $concurrency, ${seconds}s, encrypted, server RSS ${rss} MB"
+printf "%-36s %10s\n" "bookings/s (201)" "$rate"
+printf "%-36s %10s\n" "requests (201 + 409 + errors)" "$requests ($booked + $conflicts + $errors)"
+printf "%-36s %10s\n" "latency p50 / p95 / p99 ms" "$p50 / $p95 / $p99"
+printf "%-36s %10s\n" "PostgreSQL single-row inserts/s" "$baseline"
+printf "%-36s %10s\n" "bookings / raw inserts" "$(awk -v a="$rate" -v b="$baseline" 'BEGIN {printf "%.2f", a / b}')"
+printf "%-36s %10s\n" "double bookings (SQL audit)" "$double"
+printf "%-36s %10s\n" "slot/reservation disagreements" "$inconsistent"
