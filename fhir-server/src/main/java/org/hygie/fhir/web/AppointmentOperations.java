@@ -18,11 +18,14 @@ import org.hl7.fhir.r4.model.Reference;
 import org.hl7.fhir.r4.model.Resource;
 import org.hl7.fhir.r4.model.StringType;
 
-/** IHE ITI Scheduling operations on Appointment (ITI-115 $find, ITI-116 $hold, ITI-117 $book): bindings only. */
+/**
+ * IHE ITI Scheduling operations on Appointment (ITI-115 $find, ITI-116 $hold, ITI-117 $book): bindings only.
+ * Their OperationDefinitions in ig/ are based on IHE's and say which inputs Hygie supports.
+ */
 public class AppointmentOperations {
-    public static final String FIND_URL = "https://profiles.ihe.net/ITI/Scheduling/OperationDefinition/appointment-find";
-    public static final String HOLD_URL = "https://profiles.ihe.net/ITI/Scheduling/OperationDefinition/appointment-hold";
-    public static final String BOOK_URL = "https://profiles.ihe.net/ITI/Scheduling/OperationDefinition/appointment-book";
+    public static final String FIND_URL = "https://hygie.example.org/fhir/OperationDefinition/Appointment-find";
+    public static final String HOLD_URL = "https://hygie.example.org/fhir/OperationDefinition/Appointment-hold";
+    public static final String BOOK_URL = "https://hygie.example.org/fhir/OperationDefinition/Appointment-book";
 
     public static final List<CapabilityStatementProvider.DeclaredOperation> DECLARED = List.of(
             new CapabilityStatementProvider.DeclaredOperation("Appointment", "find", FIND_URL),

@@ -43,9 +43,11 @@ final class SearchSql {
                 ? query.criteria().stream().filter(SlotAvailability::covers).toList() : List.<SearchQuery.Criterion>of();
         if (!slotCovered.isEmpty() && slotCovered.size() == query.criteria().size() && query.sort().isEmpty()) {
             // the projection answers everything and holds live Slots only: no need to go through resource
-            from = "slot_availability sa";
+            StringBuilder select = new StringBuilder("(");
+            SlotAvailability.select(select, whereArgs, slotCovered);
+            from = select.append(") sa").toString();
             key = "sa.resource_pk";
-            SlotAvailability.conditions(where, whereArgs, slotCovered);
+            where.append("true");
             if (query.after() != null) {
                 where.append(" and sa.resource_pk > (select a.pk from resource a where a.res_type = ? and a.res_id = ?)");
                 whereArgs.add(query.resourceType());
@@ -84,11 +86,15 @@ final class SearchSql {
      * the planner probes the projection per candidate or hashes it, as it estimates best.
      */
     private void slotAvailability(List<SearchQuery.Criterion> covered) {
-        boolean list = SlotAvailability.restrictsSchedule(covered);
-        where.append(list ? " and r.pk = any (array(select sa.resource_pk from slot_availability sa where "
-                : " and exists (select 1 from slot_availability sa where sa.resource_pk = r.pk and ");
+        if (SlotAvailability.restrictsSchedule(covered)) {
+            where.append(" and r.pk = any (array(");
+            SlotAvailability.select(where, whereArgs, covered);
+            where.append("))");
+            return;
+        }
+        where.append(" and exists (select 1 from slot_availability sa where sa.resource_pk = r.pk and ");
         SlotAvailability.conditions(where, whereArgs, covered);
-        where.append(list ? "))" : ")");
+        where.append(")");
     }
 
     private void criterion(SearchQuery.Criterion c) {
