@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Function;
+import java.util.function.Supplier;
 import java.util.stream.Collectors;
 import org.hygie.fhir.storage.ResourceService;
 import org.hygie.fhir.storage.ResourceStore;
@@ -70,7 +71,7 @@ public final class BookingRules {
         }
 
         @Override
-        public void beforeWrite(ResourceStore.Key key, IBaseResource previous, IBaseResource next, WriteSet writes) {
+        public void beforeWrite(ResourceStore.Key key, Supplier<IBaseResource> previous, IBaseResource next, WriteSet writes) {
             Map<String, SlotReservations.Reservation> held = reservations.ofAppointment(key.id()).stream()
                     .collect(Collectors.toMap(SlotReservations.Reservation::slotId, Function.identity()));
             if (next == null) { // a deleted appointment gives its slots back
@@ -78,7 +79,8 @@ public final class BookingRules {
                 return;
             }
             Appointment appointment = (Appointment) next;
-            AppointmentStatus from = previous == null ? null : ((Appointment) previous).getStatus();
+            Appointment before = (Appointment) previous.get();
+            AppointmentStatus from = before == null ? null : before.getStatus();
             String refused = AppointmentStates.refusedTransition(from, appointment.getStatus());
             if (refused != null) {
                 throw unprocessable(key + ": " + refused, "Appointment.status");
@@ -102,12 +104,16 @@ public final class BookingRules {
             boolean directBooking = status != AppointmentStatus.PENDING && from == null;
             for (String slotId : wanted) {
                 SlotReservations.Reservation mine = held.get(slotId);
+                Slot slot;
                 if (mine == null) {
-                    reserve(slotId, key, holdUntil, directBooking, writes);
-                } else if (!java.util.Objects.equals(mine.holdExpires(), holdUntil)) {
-                    reservations.setHoldExpiry(slotId, holdUntil);
+                    slot = reserve(slotId, key, holdUntil, directBooking, writes);
+                } else {
+                    if (!java.util.Objects.equals(mine.holdExpires(), holdUntil)) {
+                        reservations.setHoldExpiry(slotId, holdUntil);
+                    }
+                    slot = lockSlot(new ResourceStore.Key("Slot", slotId));
                 }
-                setSlotStatus(slotId, AppointmentStates.slotStatus(status), writes);
+                setSlotStatus(slot, AppointmentStates.slotStatus(status), writes);
             }
         }
     }
@@ -119,7 +125,7 @@ public final class BookingRules {
         }
 
         @Override
-        public void beforeWrite(ResourceStore.Key key, IBaseResource previous, IBaseResource next, WriteSet writes) {
+        public void beforeWrite(ResourceStore.Key key, Supplier<IBaseResource> previous, IBaseResource next, WriteSet writes) {
             SlotReservations.Reservation r = reservations.ofSlot(key.id()).orElse(null);
             if (r == null) {
                 return;
@@ -135,7 +141,8 @@ public final class BookingRules {
         }
     }
 
-    private void reserve(String slotId, ResourceStore.Key appointment, Instant holdUntil, boolean directBooking, WriteSet writes) {
+    /** Takes the slot for the appointment (or refuses with a 409); returns the slot, locked. */
+    private Slot reserve(String slotId, ResourceStore.Key appointment, Instant holdUntil, boolean directBooking, WriteSet writes) {
         ResourceStore.Key slotKey = new ResourceStore.Key("Slot", slotId);
         // the slot's row lock queues concurrent bookers of this slot; the reservation's primary key is the guarantee
         Slot slot = lockSlot(slotKey);
@@ -159,6 +166,7 @@ public final class BookingRules {
         if (!reservations.reserve(slotId, appointment.id(), holdUntil)) {
             throw conflict(slotKey + " was taken by another appointment meanwhile", "Appointment.slot");
         }
+        return slot;
     }
 
     private boolean onRequest(Slot slot) {
@@ -183,8 +191,8 @@ public final class BookingRules {
         }
 
         @Override
-        public void beforeWrite(ResourceStore.Key key, IBaseResource previous, IBaseResource next, WriteSet writes) {
-            if (previous != null || next == null) {
+        public void beforeWrite(ResourceStore.Key key, Supplier<IBaseResource> previous, IBaseResource next, WriteSet writes) {
+            if (next == null || previous.get() != null) {
                 return;
             }
             AppointmentResponse response = (AppointmentResponse) next;
@@ -193,8 +201,7 @@ public final class BookingRules {
             try {
                 appointment = (Appointment) service.lockAndRead(appointmentKey);
             } catch (ResourceNotFoundException | ResourceGoneException e) {
-                throw unprocessable("AppointmentResponse.appointment refers to " + appointmentKey + ", which does not exist",
-                        "AppointmentResponse.appointment");
+                return; // a dangling reference: referential integrity refuses the request with its own message
             }
             String actor = response.getActor().getReference();
             Appointment.AppointmentParticipantComponent participant = appointment.getParticipant().stream()
@@ -249,17 +256,19 @@ public final class BookingRules {
         }
     }
 
-    private void setSlotStatus(String slotId, SlotStatus status, WriteSet writes) {
-        ResourceStore.Key slotKey = new ResourceStore.Key("Slot", slotId);
-        Slot slot = lockSlot(slotKey);
+    private void setSlotStatus(Slot slot, SlotStatus status, WriteSet writes) {
         if (slot.getStatus() != status) {
             slot.setStatus(status);
-            service.update(slotKey, slot, null, writes);
+            service.update(new ResourceStore.Key("Slot", slot.getIdElement().getIdPart()), slot, null, writes);
         }
     }
 
     /** Cancels a pending appointment whose hold has expired, giving its slots back (same transaction). */
     void cancelExpiredHold(String appointmentId, WriteSet writes) {
+        // slots first, then the appointment: the order in which a booking meeting the expired hold takes
+        // them, so the sweeper and bookers queue instead of deadlocking
+        reservations.ofAppointment(appointmentId).stream().map(SlotReservations.Reservation::slotId).sorted()
+                .forEach(slotId -> service.lock(new ResourceStore.Key("Slot", slotId)));
         ResourceStore.Key key = new ResourceStore.Key("Appointment", appointmentId);
         Appointment held = (Appointment) service.lockAndRead(key);
         Instant expires = holdExpiry(held);

@@ -89,6 +89,11 @@ public class ResourceService {
         rules.computeIfAbsent(rule.resourceType(), t -> new java.util.concurrent.CopyOnWriteArrayList<>()).add(rule);
     }
 
+    /** Locks a resource's row until the caller's transaction ends (no-op when it does not exist): lock ordering. */
+    public void lock(ResourceStore.Key key) {
+        store.lockHead(key);
+    }
+
     /** The current version, its row locked until the caller's transaction ends: for rules that rewrite others. */
     public IBaseResource lockAndRead(ResourceStore.Key key) {
         ResourceStore.Head head = store.lockHead(key).orElseThrow(() -> notFound(key + " is not known"));
@@ -103,7 +108,13 @@ public class ResourceService {
         if (typeRules == null) {
             return;
         }
-        IBaseResource previous = head == null || head.deleted() ? null : codec.open(store.readVersion(key, head.version()).orElseThrow());
+        IBaseResource[] read = new IBaseResource[1];
+        java.util.function.Supplier<IBaseResource> previous = () -> {
+            if (read[0] == null && head != null && !head.deleted()) {
+                read[0] = codec.open(store.readVersion(key, head.version()).orElseThrow());
+            }
+            return read[0];
+        };
         for (WriteRule rule : typeRules) {
             rule.beforeWrite(key, previous, next, writes);
         }

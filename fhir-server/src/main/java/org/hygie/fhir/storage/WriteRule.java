@@ -1,5 +1,6 @@
 package org.hygie.fhir.storage;
 
+import java.util.function.Supplier;
 import org.hl7.fhir.instance.model.api.IBaseResource;
 
 /**
@@ -12,8 +13,9 @@ public interface WriteRule {
     String resourceType();
 
     /**
-     * @param previous the current version, or null when the resource is new (or was deleted)
+     * @param previous the current version (read and decrypted on first call only), or null when the
+     *                 resource is new (or was deleted)
      * @param next the version about to be stored (its id set), or null for a delete
      */
-    void beforeWrite(ResourceStore.Key key, IBaseResource previous, IBaseResource next, WriteSet writes);
+    void beforeWrite(ResourceStore.Key key, Supplier<IBaseResource> previous, IBaseResource next, WriteSet writes);
 }

@@ -26,7 +26,8 @@ import org.springframework.transaction.CannotCreateTransactionException;
 /**
  * Unexpected failures reach the client as a 500 that names an incident id and nothing else (no exception
  * text, no stack trace); the log has the details under that id. A database that cannot be reached is a
- * 503: the client may retry. Client errors pass through untouched.
+ * 503: the client may retry; a deadlock or serialization failure between concurrent requests is a 409
+ * (rolled back, retry). Client errors pass through untouched.
  */
 @Interceptor
 public class ServerErrorInterceptor {
@@ -45,6 +46,13 @@ public class ServerErrorInterceptor {
         if (causedBy(cause, RequestSizeFilter.BodyTooLargeException.class)) {
             String message = "Request body exceeds the configured limit (hygie.max-request-bytes)";
             return new PayloadTooLargeException(message, FhirErrors.outcome(OperationOutcome.IssueType.TOOCOSTLY, message, null));
+        }
+        if (causedBy(cause, org.springframework.dao.PessimisticLockingFailureException.class)
+                || causedBy(cause, org.springframework.dao.CannotAcquireLockException.class)) {
+            // a deadlock or serialization failure: PostgreSQL rolled this request back, nothing was written
+            String message = "This request collided with concurrent requests on the same resources and was rolled back; retry it";
+            return new ca.uhn.fhir.rest.server.exceptions.ResourceVersionConflictException(message,
+                    FhirErrors.outcome(OperationOutcome.IssueType.CONFLICT, message, null));
         }
         String incident = UUID.randomUUID().toString();
         if (isDatabaseUnavailable(cause)) {

@@ -115,7 +115,7 @@ class TwoInstanceBookingTest {
             assertThat(send(0, "POST", "Appointment/$hold", hold).statusCode()).isEqualTo(200);
             Thread.sleep(1000 + round * 100L); // the hold expires about when the sweeper may run
             List<Integer> statuses = race(20, i -> send(i % 2, "POST", "Appointment", appointment(slot)));
-            assertThat(statuses).containsOnlyOnce(201);
+            assertThat(statuses).containsOnlyOnce(201).allMatch(s -> s == 201 || s == 409);
             assertOneActiveAppointment(slot, "busy");
         }
     }

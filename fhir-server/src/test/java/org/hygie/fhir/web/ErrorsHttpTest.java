@@ -50,7 +50,7 @@ class ErrorsHttpTest extends HttpTestBase {
                 c("update without id in body", "PUT", "Patient/{id}", "{\"resourceType\":\"Patient\"}", 400),
                 c("invalid id", "PUT", "Patient/not_valid!", "{\"resourceType\":\"Patient\",\"id\":\"not_valid!\"}", 400),
                 c("invalid date value", "POST", "Patient", "{\"resourceType\":\"Patient\",\"birthDate\":\"tomorrow\"}", 400),
-                c("dangling reference", "POST", "Appointment", "{\"resourceType\":\"Appointment\",\"status\":\"booked\",\"participant\":[{\"actor\":{\"reference\":\"Patient/missing\"},\"status\":\"accepted\"}]}", 422),
+                c("dangling reference", "POST", "Appointment", "{\"resourceType\":\"Appointment\",\"status\":\"proposed\",\"participant\":[{\"actor\":{\"reference\":\"Patient/missing\"},\"status\":\"accepted\"}]}", 422),
                 c("unsupported resource type", "POST", "Observation", "{\"resourceType\":\"Observation\"}", 404),
                 c("read unknown", "GET", "Patient/unknown-id", null, 404),
                 c("vread unknown version", "GET", "Patient/{id}/_history/99", null, 404),
@@ -81,7 +81,7 @@ class ErrorsHttpTest extends HttpTestBase {
     @MethodSource("cases")
     void clientMistakesAre4xxWithAnOutcomeAndChangeNothing(Case c) {
         String referenced = idOf(http("POST", "Patient", PATIENT));
-        http("POST", "Appointment", "{\"resourceType\":\"Appointment\",\"status\":\"booked\",\"participant\":[{\"actor\":{\"reference\":\"Patient/"
+        http("POST", "Appointment", "{\"resourceType\":\"Appointment\",\"status\":\"proposed\",\"participant\":[{\"actor\":{\"reference\":\"Patient/"
                 + referenced + "\"},\"status\":\"accepted\"}]}");
         int versionsBefore = systemHistoryTotal();
 
@@ -112,7 +112,7 @@ class ErrorsHttpTest extends HttpTestBase {
         OperationOutcome unknownParam = assertOutcome(http("GET", "Patient?colour=blue", null), 400);
         assertThat(unknownParam.getIssueFirstRep().getExpression().get(0).getValue()).isEqualTo("colour");
         OperationOutcome dangling = assertOutcome(http("POST", "Appointment",
-                "{\"resourceType\":\"Appointment\",\"status\":\"booked\",\"participant\":[{\"actor\":{\"reference\":\"Patient/missing\"},\"status\":\"accepted\"}]}"), 422);
+                "{\"resourceType\":\"Appointment\",\"status\":\"proposed\",\"participant\":[{\"actor\":{\"reference\":\"Patient/missing\"},\"status\":\"accepted\"}]}"), 422);
         assertThat(dangling.getIssueFirstRep().getExpression().get(0).getValue()).isEqualTo("participant.actor");
     }
 

@@ -20,10 +20,13 @@ final class IndexRowWriter {
     }
 
     void clear(long pk) {
-        for (String table : INDEX_TABLES) {
-            jdbc.update("delete from " + table + " where resource_pk = ?", pk);
+        // one round trip for the twelve deletes (the key is a number the store generated, not client input)
+        String[] deletes = new String[INDEX_TABLES.size() + 1];
+        for (int i = 0; i < INDEX_TABLES.size(); i++) {
+            deletes[i] = "delete from " + INDEX_TABLES.get(i) + " where resource_pk = " + pk;
         }
-        jdbc.update("delete from resource_link where source_pk = ?", pk);
+        deletes[INDEX_TABLES.size()] = "delete from resource_link where source_pk = " + pk;
+        jdbc.batchUpdate(deletes);
     }
 
     void write(long pk, String type, List<IndexEntry> entries, Collection<String> links) {
