@@ -41,10 +41,10 @@ final class SearchSql {
         this.depth = 0;
         List<SearchQuery.Criterion> slotCovered = slotProjection
                 ? query.criteria().stream().filter(SlotAvailability::covers).toList() : List.<SearchQuery.Criterion>of();
-        if (!slotCovered.isEmpty() && slotCovered.size() == query.criteria().size() && query.sort().isEmpty()) {
+        if (!slotCovered.isEmpty() && slotCovered.size() == query.criteria().size() && SlotAvailability.sortable(query.sort())) {
             // the projection answers everything and holds live Slots only: no need to go through resource
             StringBuilder select = new StringBuilder("(");
-            SlotAvailability.select(select, whereArgs, slotCovered);
+            SlotAvailability.select(select, whereArgs, slotCovered, true);
             from = select.append(") sa").toString();
             key = "sa.resource_pk";
             where.append("true");
@@ -52,6 +52,9 @@ final class SearchSql {
                 where.append(" and sa.resource_pk > (select a.pk from resource a where a.res_type = ? and a.res_id = ?)");
                 whereArgs.add(query.resourceType());
                 whereArgs.add(query.after());
+            }
+            if (!query.sort().isEmpty()) {
+                orderBy.append("sa.start_low").append(query.sort().get(0).descending() ? " desc" : " asc").append(" nulls last, ");
             }
             orderBy.append("sa.resource_pk");
             return;
@@ -88,7 +91,7 @@ final class SearchSql {
     private void slotAvailability(List<SearchQuery.Criterion> covered) {
         if (SlotAvailability.restrictsSchedule(covered)) {
             where.append(" and r.pk = any (array(");
-            SlotAvailability.select(where, whereArgs, covered);
+            SlotAvailability.select(where, whereArgs, covered, false);
             where.append("))");
             return;
         }

@@ -64,6 +64,12 @@ final class SlotAvailability {
         };
     }
 
+    /** No sort, or by start only: the orders the projection gives without the index tables. */
+    static boolean sortable(List<SearchQuery.SortKey> sort) {
+        return sort.isEmpty() || (sort.size() == 1 && sort.get(0).param().resourceType().equals(SLOT)
+                && sort.get(0).param().name().equals("start"));
+    }
+
     /** Whether any criterion restricts the schedule, which makes the matching slots few enough to list. */
     static boolean restrictsSchedule(List<SearchQuery.Criterion> covered) {
         return covered.stream().anyMatch(c -> c.param().name().equals("schedule"));
@@ -76,11 +82,11 @@ final class SlotAvailability {
      * cannot size the array when planning, and over a week of 1.4M slots it scanned the whole window
      * instead (0.9 s measured).
      */
-    static void select(StringBuilder sql, List<Object> args, List<SearchQuery.Criterion> covered) {
+    static void select(StringBuilder sql, List<Object> args, List<SearchQuery.Criterion> covered, boolean withStart) {
         SearchQuery.Criterion driver = covered.stream()
                 .filter(c -> c.param().name().equals("schedule") && c.anyOf().get(0) instanceof SearchValue.Chained)
                 .findFirst().orElse(null);
-        sql.append("select sa.resource_pk from ");
+        sql.append(withStart ? "select sa.resource_pk, sa.start_low from " : "select sa.resource_pk from ");
         if (driver == null) {
             sql.append("slot_availability sa where ");
             conditions(sql, args, covered);

@@ -97,6 +97,27 @@ class SlotAvailabilitySqlTest {
     }
 
     @Test
+    void sortedByStartTheProjectionGivesTheIndexTablesOrder() {
+        for (String q : List.of("status=free,busy,busy-tentative&_sort=start", "start=ge2026-03-01&_sort=-start",
+                "schedule=" + "{A}" + "&_sort=start&_count=3&_offset=2")) {
+            String query = q.replace("{A}", scheduleA);
+            assertThat(ordered(query, true)).as(query).isEqualTo(ordered(query, false)).isNotEmpty();
+        }
+    }
+
+    private List<Long> ordered(String q, boolean projection) {
+        SearchQuery query = storage.searchParser().parse("Slot", QueryString.parse(q), false, "http://h/fhir");
+        SearchSql sql = new SearchSql(query, projection);
+        assertThat(sql.from.contains("slot_availability")).as(q).isEqualTo(projection);
+        List<Object> args = new ArrayList<>(sql.whereArgs);
+        args.addAll(sql.orderArgs);
+        args.add(query.count());
+        args.add(query.offset());
+        return jdbc.queryForList("select " + sql.key + " from " + sql.from + " where " + sql.where + " order by " + sql.orderBy
+                + " limit ? offset ?", Long.class, args.toArray());
+    }
+
+    @Test
     void coveredCriteriaMixWithOthers() {
         String q = "start=ge2026-03-02T08:59:59Z&status=free,busy&_lastUpdated=ge2020-01-01";
         assertThat(ids(q, true)).isEqualTo(ids(q, false)).isNotEmpty();
