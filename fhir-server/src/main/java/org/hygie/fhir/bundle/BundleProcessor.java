@@ -5,7 +5,6 @@ import static org.hygie.fhir.error.FhirErrors.badRequest;
 import ca.uhn.fhir.context.FhirContext;
 import ca.uhn.fhir.rest.server.exceptions.BaseServerResponseException;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -52,9 +51,16 @@ public class BundleProcessor {
             ReferenceRewriter rewriter = new ReferenceRewriter(fhirContext, service, serverBase);
             Map<String, ReferenceRewriter.Assigned> assigned = rewriter.assignIds(requests);
             rewriter.rewrite(requests, assigned);
-            List<EntryRequest> ordered = new ArrayList<>(requests);
-            ordered.sort(Comparator.comparingInt(EntryRequest::phase));
-            for (EntryRequest request : ordered) {
+            Map<Integer, String> keys = new java.util.HashMap<>();
+            for (EntryRequest request : requests) {
+                ReferenceRewriter.Assigned a = assigned.get(request.entry().getFullUrl());
+                if (a != null) {
+                    keys.put(request.index(), a.reference());
+                } else if (request.id() != null) {
+                    keys.put(request.index(), request.type() + "/" + request.id());
+                }
+            }
+            for (EntryRequest request : WriteOrder.of(requests, keys, fhirContext)) {
                 try {
                     responses[request.index()] = executor.execute(request, assigned.get(request.entry().getFullUrl()),
                             serverBase, returnResources, writes);

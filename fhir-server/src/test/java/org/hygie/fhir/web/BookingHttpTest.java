@@ -206,6 +206,25 @@ class BookingHttpTest extends HttpTestBase {
         assertOutcome(operation("$find", "{\"resourceType\":\"Parameters\",\"parameter\":[{\"name\":\"start\",\"valueDateTime\":\"2027-03-02\"}]}"), 400);
     }
 
+    @Test
+    void aTransactionMayListTheAppointmentBeforeTheSlotAndScheduleItBooks() {
+        String bundle = "{\"resourceType\":\"Bundle\",\"type\":\"transaction\",\"entry\":["
+                + "{\"fullUrl\":\"urn:uuid:00000000-0000-0000-0000-00000000000a\",\"resource\":{\"resourceType\":\"Appointment\","
+                + "\"status\":\"booked\",\"start\":\"2027-03-01T08:00:00Z\",\"end\":\"2027-03-01T08:15:00Z\","
+                + "\"slot\":[{\"reference\":\"urn:uuid:00000000-0000-0000-0000-00000000000b\"}],"
+                + "\"participant\":[{\"actor\":{\"display\":\"P\"},\"status\":\"accepted\"}]},\"request\":{\"method\":\"POST\",\"url\":\"Appointment\"}},"
+                + "{\"fullUrl\":\"urn:uuid:00000000-0000-0000-0000-00000000000b\",\"resource\":{\"resourceType\":\"Slot\","
+                + "\"schedule\":{\"reference\":\"urn:uuid:00000000-0000-0000-0000-00000000000c\"},\"status\":\"free\","
+                + "\"start\":\"2027-03-01T08:00:00Z\",\"end\":\"2027-03-01T08:15:00Z\"},\"request\":{\"method\":\"POST\",\"url\":\"Slot\"}},"
+                + "{\"fullUrl\":\"urn:uuid:00000000-0000-0000-0000-00000000000c\",\"resource\":{\"resourceType\":\"Schedule\","
+                + "\"actor\":[{\"display\":\"Dr T\"}]},\"request\":{\"method\":\"POST\",\"url\":\"Schedule\"}}]}";
+        HttpResponse<String> response = http("POST", "", bundle);
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+        Bundle result = parse(Bundle.class, response);
+        String slot = result.getEntry().get(1).getResponse().getLocation().replaceAll(".*Slot/([^/]+)/_history.*", "$1");
+        assertThat(slotStatus(slot)).isEqualTo("busy");
+    }
+
     // --- fixtures -------------------------------------------------------------------------------------
 
     private void prepare(String slot, SlotState state) {

@@ -1,0 +1,84 @@
+package org.hygie.fhir.bundle;
+
+import ca.uhn.fhir.context.FhirContext;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.hl7.fhir.instance.model.api.IBaseReference;
+
+/**
+ * The order a transaction writes its entries in: the spec's phases (DELETE, POST, PUT/PATCH, GET), and
+ * within a phase, a resource another entry references before that entry. Write rules look at what a
+ * resource references (booking locks the appointment's slots), so an Appointment listed before the
+ * Slot it books, in one Bundle, must not be written first. Entries that reference each other in a
+ * cycle keep the Bundle's order.
+ */
+final class WriteOrder {
+    private WriteOrder() {}
+
+    /** {@code keys}: entry index -> "Type/id" it writes (after ids were assigned and references rewritten). */
+    static List<EntryRequest> of(List<EntryRequest> requests, Map<Integer, String> keys, FhirContext fhirContext) {
+        List<EntryRequest> byPhase = new ArrayList<>(requests);
+        byPhase.sort(Comparator.comparingInt(EntryRequest::phase));
+        List<EntryRequest> ordered = new ArrayList<>();
+        int start = 0;
+        while (start < byPhase.size()) {
+            int phase = byPhase.get(start).phase();
+            int end = start;
+            while (end < byPhase.size() && byPhase.get(end).phase() == phase) {
+                end++;
+            }
+            ordered.addAll(dependenciesFirst(byPhase.subList(start, end), keys, fhirContext));
+            start = end;
+        }
+        return ordered;
+    }
+
+    private static List<EntryRequest> dependenciesFirst(List<EntryRequest> phase, Map<Integer, String> keys, FhirContext fhirContext) {
+        Map<String, EntryRequest> writer = new HashMap<>();
+        for (EntryRequest r : phase) {
+            String key = keys.get(r.index());
+            if (key != null) {
+                writer.put(key, r);
+            }
+        }
+        Map<EntryRequest, Set<EntryRequest>> needs = new HashMap<>();
+        for (EntryRequest r : phase) {
+            Set<EntryRequest> before = new LinkedHashSet<>();
+            if (r.entry().getResource() != null) {
+                for (IBaseReference ref : fhirContext.newTerser().getAllPopulatedChildElementsOfType(r.entry().getResource(), IBaseReference.class)) {
+                    String target = ref.getReferenceElement().toUnqualifiedVersionless().getValue();
+                    EntryRequest w = writer.get(target);
+                    if (w != null && w != r) {
+                        before.add(w);
+                    }
+                }
+            }
+            needs.put(r, before);
+        }
+        List<EntryRequest> ordered = new ArrayList<>();
+        Set<EntryRequest> done = new HashSet<>();
+        boolean progress = true;
+        while (ordered.size() < phase.size() && progress) {
+            progress = false;
+            for (EntryRequest r : phase) { // stable: the Bundle's order among the ready ones
+                if (!done.contains(r) && done.containsAll(needs.get(r))) {
+                    ordered.add(r);
+                    done.add(r);
+                    progress = true;
+                }
+            }
+        }
+        for (EntryRequest r : phase) { // a cycle: the rest in Bundle order
+            if (!done.contains(r)) {
+                ordered.add(r);
+            }
+        }
+        return ordered;
+    }
+}
