@@ -22,8 +22,7 @@ java -Xmx512m -jar fhir-server/target/fhir-server.jar --server.port=$port --hygi
 server=$!
 trap 'kill $server 2>/dev/null || true' EXIT
 for _ in $(seq 1 120); do curl -sf "localhost:$port/fhir/metadata" -o /dev/null && break; sleep 0.5; done
-ls "$work"/data/directory-*.json | xargs -P 2 -I{} sh -c \
-  "curl -sf -o /dev/null -X POST localhost:$port/fhir -H 'Content-Type: application/fhir+json' -H 'Prefer: return=minimal' --data-binary @{} || echo 'load failed: {}'"
+java -jar fhir-server/target/fhir-server.jar load "$work/data" --url="http://localhost:$port/fhir" --parallel=2 2>/dev/null
 psqlq -qc "vacuum analyze" "$db" >/dev/null
 psqlq -Atc "select r.res_id || ' ' || to_char(to_timestamp(sa.start_low / 1000.0) at time zone 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.MS\"Z\"')
   || ' ' || to_char(to_timestamp(sa.end_low / 1000.0) at time zone 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.MS\"Z\"')

@@ -29,9 +29,7 @@ for _ in $(seq 1 120); do curl -sf "localhost:$port/fhir/metadata" -o /dev/null 
 
 started=$(date +%s)
 if [ "$reuse" != 1 ]; then
-  ls "$work"/data/directory-*.json | xargs -P 2 -I{} sh -c \
-    "curl -sf -o /dev/null -X POST localhost:$port/fhir -H 'Content-Type: application/fhir+json' -H 'Prefer: return=minimal' --data-binary @{} || echo 'load failed: {}'"
-  curl -sf -o /dev/null -X POST "localhost:$port/fhir" -H 'Content-Type: application/fhir+json' -H 'Prefer: return=minimal' --data-binary @"$work/data/patients.json"
+  java -jar fhir-server/target/fhir-server.jar load "$work/data" --url="http://localhost:$port/fhir" --parallel=2 2>/dev/null
 fi
 loaded=$(( $(date +%s) - started ))
 psql -h "$pghost" -p "$pgport" -U "$pguser" -qc "vacuum analyze" "$db" >/dev/null

@@ -1,6 +1,7 @@
 package org.hygie.fhir;
 
 import org.hygie.fhir.keys.KeysCommand;
+import org.hygie.fhir.load.LoadCommand;
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
 
@@ -9,6 +10,9 @@ public class HygieApplication {
     public static void main(String[] args) {
         if (args.length > 0 && args[0].equals("keys")) {
             System.exit(KeysCommand.run(args, System.out));
+        }
+        if (args.length > 0 && args[0].equals("load")) {
+            System.exit(LoadCommand.run(args, System.out, System.err));
         }
         SpringApplication.run(HygieApplication.class, args);
     }
