@@ -30,8 +30,8 @@ psqlq -Atc "select r.res_id || ' ' || to_char(to_timestamp(sa.start_low / 1000.0
 free=$(wc -l < "$work/slots.txt")
 
 # warm-up, then the measured run
-java bench/BookingLoad.java "http://localhost:$port/fhir" "$work/slots.txt" "$concurrency" 5 0 > /dev/null
-tail -n +$(( concurrency * 5 * 300 + 1 )) "$work/slots.txt" > "$work/slots-run.txt" || true
+read -r warm _ < <(java bench/BookingLoad.java "http://localhost:$port/fhir" "$work/slots.txt" "$concurrency" 5 0)
+tail -n +$(( warm + 1 )) "$work/slots.txt" > "$work/slots-run.txt"  # the warm-up used the first $warm slots
 read -r requests elapsed booked conflicts errors rate p50 p95 p99 < <(java bench/BookingLoad.java "http://localhost:$port/fhir" "$work/slots-run.txt" "$concurrency" "$seconds" 0.1)
 rss=$(ps -o rss= -p $server | awk '{printf "%.0f", $1 / 1024}')
 
