@@ -63,6 +63,9 @@ public class AppointmentOperations {
 
     @Operation(name = "$hold", type = Appointment.class, idempotent = false)
     public Bundle hold(@OperationParam(name = "appointment-reference", min = 1) Reference appointment, RequestDetails request) {
+        if (appointment == null || appointment.getReference() == null) {
+            throw badRequest("$hold needs appointment-reference (an Appointment from $find, or a proposed one)", "appointment-reference");
+        }
         return bundle(request, List.of(booking.hold(appointment.getReference(), request.getFhirServerBase())));
     }
 

@@ -207,6 +207,21 @@ class BookingHttpTest extends HttpTestBase {
     }
 
     @Test
+    void malformedOperationCallsAre4xx() {
+        assertOutcome(operation("$hold", "{\"resourceType\":\"Parameters\"}"), 400);
+        assertOutcome(operation("$hold", refParam("appointment-reference", "Patient/x")), 400);
+        assertOutcome(operation("$hold", refParam("appointment-reference", "Appointment/find-nope")), 404);
+        assertOutcome(operation("$book", "{\"resourceType\":\"Parameters\"}"), 400);
+        assertOutcome(operation("$book", refParam("appointment-reference", "Appointment/")), 400);
+        assertOutcome(operation("$find", "{\"resourceType\":\"Parameters\"}"), 400);
+        assertOutcome(http("POST", "Appointment/$find?_count=abc", "{\"resourceType\":\"Parameters\",\"parameter\":["
+                + "{\"name\":\"start\",\"valueDateTime\":\"2027-03-01\"},{\"name\":\"end\",\"valueDateTime\":\"2027-03-02\"}]}"), 400);
+        assertOutcome(http("POST", "Appointment", "{\"resourceType\":\"Appointment\",\"status\":\"booked\",\"start\":\"2027-03-01T08:00:00Z\","
+                + "\"end\":\"2027-03-01T08:15:00Z\",\"slot\":[{\"reference\":\"http://elsewhere.org/Slot/1\"}],"
+                + "\"participant\":[{\"actor\":{\"display\":\"x\"},\"status\":\"accepted\"}]}"), 422);
+    }
+
+    @Test
     void aTransactionMayListTheAppointmentBeforeTheSlotAndScheduleItBooks() {
         String bundle = "{\"resourceType\":\"Bundle\",\"type\":\"transaction\",\"entry\":["
                 + "{\"fullUrl\":\"urn:uuid:00000000-0000-0000-0000-00000000000a\",\"resource\":{\"resourceType\":\"Appointment\","
