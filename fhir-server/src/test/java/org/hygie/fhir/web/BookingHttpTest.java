@@ -72,6 +72,48 @@ class BookingHttpTest extends HttpTestBase {
         }
     }
 
+    static Stream<Arguments> requestedStatusAndSlotStates() {
+        List<Arguments> rows = new ArrayList<>();
+        for (String status : List.of("proposed", "waitlist", "pending", "booked")) {
+            for (SlotState state : SlotState.values()) {
+                boolean takes = status.equals("pending") || status.equals("booked");
+                rows.add(Arguments.of(status, state, takes && state != SlotState.FREE ? 409 : 201));
+            }
+        }
+        return rows.stream();
+    }
+
+    /** Only reserving statuses take the slot: a proposal or a waitlist entry may name a taken slot. */
+    @ParameterizedTest(name = "POST {0} on a {1} slot -> {2}")
+    @MethodSource("requestedStatusAndSlotStates")
+    void onlyReservingStatusesTakeTheSlot(String status, SlotState state, int expected) {
+        String slot = slot("free");
+        prepare(slot, state);
+        String before = slotStatus(slot);
+        HttpResponse<String> response = http("POST", "Appointment", appointment(status, slot, null));
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(expected);
+        if (expected == 201 && (status.equals("pending") || status.equals("booked"))) {
+            assertThat(slotStatus(slot)).isEqualTo(status.equals("pending") ? "busy-tentative" : "busy");
+        } else {
+            assertThat(slotStatus(slot)).isEqualTo(before);
+        }
+    }
+
+    /** What each status change does to a booked (or held) appointment's slot. */
+    @ParameterizedTest(name = "{0} -> {1}: slot {2}")
+    @org.junit.jupiter.params.provider.CsvSource({
+        "booked, arrived, busy", "booked, checked-in, busy", "booked, fulfilled, busy", "booked, noshow, busy",
+        "booked, cancelled, free", "booked, entered-in-error, free", "pending, booked, busy", "pending, cancelled, free",
+        "pending, entered-in-error, free",
+    })
+    void statusChangesMoveTheSlot(String from, String to, String slotAfter) {
+        String slot = slot("free");
+        String id = created(http("POST", "Appointment", appointment(from, slot, null)));
+        HttpResponse<String> changed = patchStatus(id, to);
+        assertThat(changed.statusCode()).as(changed.body()).isEqualTo(200);
+        assertThat(slotStatus(slot)).isEqualTo(slotAfter);
+    }
+
     @Test
     void cancellingFreesTheSlotAndAFinalStatusCannotBeLeft() {
         String slot = slot("free");
