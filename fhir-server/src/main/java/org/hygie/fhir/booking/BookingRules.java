@@ -42,6 +42,14 @@ public final class BookingRules {
     /** Appointment extension: until when a $hold keeps the slots; then the hold may be taken over or swept. */
     public static final String HOLD_EXPIRES = "https://hygie.example.org/fhir/StructureDefinition/hold-expires";
     static final String EXPIRED_HOLD_REASON = "hold expired";
+    /**
+     * Appointment extension (valueReference): who made the booking when it is not the patient (a
+     * secretariat, a call-centre agent, a relative). Set when the appointment is created, then kept:
+     * an update cannot change or drop it. Until authorization (#9) stamps it from the caller's token,
+     * it is what the booking client declares.
+     */
+    public static final String BOOKED_BY = "https://hygie.example.org/fhir/StructureDefinition/booked-by";
+    private static final Set<String> AGENT_TYPES = Set.of("Practitioner", "PractitionerRole", "RelatedPerson", "Organization", "Patient");
     /** Schedule extension (valueCode instant | on-request): on-request schedules take booking requests only. */
     public static final String BOOKING_MODE = "https://hygie.example.org/fhir/StructureDefinition/booking-mode";
 
@@ -85,6 +93,7 @@ public final class BookingRules {
             if (refused != null) {
                 throw unprocessable(key + ": " + refused, "Appointment.status");
             }
+            bookedBy(appointment, before);
             List<String> violations = AppointmentStates.invariantViolations(appointment);
             if (!violations.isEmpty()) {
                 throw unprocessable(key + " breaks " + String.join("; ", violations), "Appointment");
@@ -222,6 +231,24 @@ public final class BookingRules {
                 appointment.setStatus(AppointmentStatus.BOOKED);
             }
             service.update(appointmentKey, appointment, null, writes);
+        }
+    }
+
+    /** The booked-by extension: a local reference to an agent, fixed once the appointment exists. */
+    private static void bookedBy(Appointment next, Appointment before) {
+        Extension now = next.getExtensionByUrl(BOOKED_BY);
+        Extension then = before == null ? null : before.getExtensionByUrl(BOOKED_BY);
+        if (then != null) {
+            if (now == null || !then.getValue().equalsDeep(now.getValue())) {
+                throw unprocessable("Who booked an appointment is recorded once: the booked-by extension cannot be changed or removed",
+                        "Appointment.extension('" + BOOKED_BY + "')");
+            }
+            return;
+        }
+        if (now != null && (!(now.getValue() instanceof Reference ref) || ref.getReferenceElement().isAbsolute()
+                || !AGENT_TYPES.contains(ref.getReferenceElement().getResourceType()) || ref.getReferenceElement().getIdPart() == null)) {
+            throw unprocessable("booked-by must be a local reference to a Practitioner, PractitionerRole, RelatedPerson, Organization"
+                    + " or Patient", "Appointment.extension('" + BOOKED_BY + "')");
         }
     }
 

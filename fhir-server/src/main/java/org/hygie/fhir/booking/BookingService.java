@@ -180,10 +180,11 @@ public final class BookingService {
     /**
      * ITI-117: books a proposal or a held/proposed appointment (by reference, or as a resource with status
      * pending or proposed), modifies a booked one (a resource with status booked) or cancels one (status
-     * cancelled). {@code patients} are registered in the same transaction and added as participants.
+     * cancelled). {@code patients} are registered in the same transaction and added as participants;
+     * {@code bookedBy} (an agent booking on the patient's behalf) is recorded on a new booking.
      */
     public Appointment book(String appointmentReference, Appointment resource, List<Patient> patients, String comment,
-                            String serverBase) {
+                            String bookedBy, String serverBase) {
         if ((appointmentReference == null) == (resource == null)) {
             throw badRequest("$book takes exactly one of appointment-reference and appointment-resource", "appointment-reference");
         }
@@ -214,6 +215,9 @@ public final class BookingService {
             }
             if (comment != null) {
                 appointment.setComment(comment);
+            }
+            if (bookedBy != null && appointment.getExtensionByUrl(BookingRules.BOOKED_BY) == null) {
+                appointment.addExtension(BookingRules.BOOKED_BY, new Reference(bookedBy));
             }
             return (Appointment) store(appointment, writes);
         });

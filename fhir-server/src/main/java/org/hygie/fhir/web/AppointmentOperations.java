@@ -74,9 +74,11 @@ public class AppointmentOperations {
                        @OperationParam(name = "appointment-resource") Appointment resource,
                        @OperationParam(name = "patient-resource") List<Patient> patients,
                        @OperationParam(name = "comment") StringType comment,
+                       @OperationParam(name = "booked-by") Reference bookedBy,
                        RequestDetails request) {
         Appointment booked = booking.book(reference == null ? null : reference.getReference(), resource,
-                patients == null ? List.of() : patients, comment == null ? null : comment.getValue(), request.getFhirServerBase());
+                patients == null ? List.of() : patients, comment == null ? null : comment.getValue(),
+                bookedBy == null ? null : bookedBy.getReference(), request.getFhirServerBase());
         return bundle(request, List.of(booked));
     }
 

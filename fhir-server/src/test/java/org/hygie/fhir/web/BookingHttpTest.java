@@ -249,6 +249,26 @@ class BookingHttpTest extends HttpTestBase {
     }
 
     @Test
+    void anAgentBookingOnBehalfIsRecordedOnce() {
+        String slot = slot("free");
+        String agent = created(http("POST", "Practitioner", "{\"resourceType\":\"Practitioner\",\"name\":[{\"family\":\"Secrétariat\"}]}"));
+        String book = "{\"resourceType\":\"Parameters\",\"parameter\":[{\"name\":\"appointment-reference\",\"valueReference\":"
+                + "{\"reference\":\"Appointment/find-" + slot + "\"}},{\"name\":\"booked-by\",\"valueReference\":{\"reference\":\"Practitioner/"
+                + agent + "\"}}]}";
+        Appointment booked = (Appointment) parse(Bundle.class, operation("$book", book)).getEntryFirstRep().getResource();
+        String ext = "https://hygie.example.org/fhir/StructureDefinition/booked-by";
+        assertThat(((org.hl7.fhir.r4.model.Reference) booked.getExtensionByUrl(ext).getValue()).getReference()).isEqualTo("Practitioner/" + agent);
+
+        booked.getExtension().removeIf(e -> e.getUrl().equals(ext));
+        booked.setComment("sans trace");
+        assertThat(assertOutcome(http("PUT", "Appointment/" + booked.getIdElement().getIdPart(),
+                FHIR.newJsonParser().encodeResourceToString(booked)), 422).getIssueFirstRep().getDiagnostics()).contains("booked-by");
+        String foreign = appointment("booked", slot("free"), null).replace("\"status\":\"booked\",",
+                "\"status\":\"booked\",\"extension\":[{\"url\":\"" + ext + "\",\"valueReference\":{\"reference\":\"http://elsewhere.org/Practitioner/1\"}}],");
+        assertOutcome(http("POST", "Appointment", foreign), 422);
+    }
+
+    @Test
     void malformedOperationCallsAre4xx() {
         assertOutcome(operation("$hold", "{\"resourceType\":\"Parameters\"}"), 400);
         assertOutcome(operation("$hold", refParam("appointment-reference", "Patient/x")), 400);
