@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.net.http.HttpResponse;
 import org.hl7.fhir.r4.model.CapabilityStatement;
+import org.hl7.fhir.r4.model.OperationDefinition;
 import org.hl7.fhir.r4.model.CapabilityStatement.CapabilityStatementRestResourceComponent;
 import org.hygie.fhir.config.ResourceTypes;
 import org.junit.jupiter.api.Test;
@@ -38,6 +39,44 @@ class CapabilityStatementHttpTest extends HttpTestBase {
         assertThat(http("GET", "Location?near=45%7C4%7C10%7Ckm", null).statusCode()).isEqualTo(200);
         assertOutcome(http("GET", "Location?near=north%7C4", null), 400);
         assertOutcome(http("GET", "Location?_sort=near", null), 400);
+    }
+
+    /**
+     * Every declared operation is published in ig/ (an OperationDefinition with that canonical URL,
+     * code, level and resource) and answers: a call without its inputs is a 4xx OperationOutcome, never
+     * a 404 "unknown operation" nor a 5xx.
+     */
+    @Test
+    void everyDeclaredOperationIsPublishedAndAnswers() throws Exception {
+        CapabilityStatement cs = client.capabilities().ofType(CapabilityStatement.class).execute();
+        java.util.Map<String, OperationDefinition> published = new java.util.HashMap<>();
+        var resolver = new org.springframework.core.io.support.PathMatchingResourcePatternResolver();
+        for (var file : resolver.getResources("classpath*:hygie-ig/package/OperationDefinition-*.json")) {
+            try (var in = file.getInputStream()) {
+                OperationDefinition od = FHIR.newJsonParser().parseResource(OperationDefinition.class, in);
+                published.put(od.getUrl(), od);
+            }
+        }
+        java.util.List<String[]> declared = new java.util.ArrayList<>(); // type (or null), name, definition
+        cs.getRestFirstRep().getOperation().forEach(o -> declared.add(new String[] {null, o.getName(), o.getDefinition()}));
+        for (CapabilityStatementRestResourceComponent r : cs.getRestFirstRep().getResource()) {
+            r.getOperation().forEach(o -> declared.add(new String[] {r.getType(), o.getName(), o.getDefinition()}));
+        }
+        assertThat(declared).extracting(d -> d[1]).containsExactlyInAnyOrder("find", "hold", "book", "generate-slots", "bulk-publish");
+        for (String[] d : declared) {
+            OperationDefinition od = published.get(d[2]);
+            assertThat(od).as("ig/ publishes " + d[2]).isNotNull();
+            assertThat(od.getCode()).isEqualTo(d[1]);
+            assertThat(od.getSystem()).isEqualTo(d[0] == null);
+            if (d[0] != null) {
+                assertThat(od.getResource()).extracting(org.hl7.fhir.r4.model.CodeType::getValue).containsExactly(d[0]);
+            }
+            String path = d[0] == null ? "$" + d[1] + "?_type=Nothing" : od.getInstance() ? d[0] + "/unknown/$" + d[1] : d[0] + "/$" + d[1];
+            HttpResponse<String> response = d[0] == null ? http("GET", path, null) : http("POST", path, "{\"resourceType\":\"Parameters\"}");
+            assertThat(response.statusCode()).as(path + " -> " + response.body()).isBetween(400, 499);
+            assertThat(assertOutcome(response, response.statusCode()).getIssueFirstRep().getDiagnostics())
+                    .as(path).doesNotContain("Invalid request: The FHIR endpoint on this server does not know how to handle");
+        }
     }
 
     @Test
