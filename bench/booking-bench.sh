@@ -6,6 +6,7 @@
 # single-row insert rate (pgbench) for the ratio.
 # Needs: mvn -B -DskipTests install, psql, pgbench and a PostgreSQL server (PGHOST/PGPORT/PGUSER).
 # Usage: bench/booking-bench.sh [PRACTITIONERS=300] [CONCURRENCY=16] [SECONDS=30]
+# SERVER_JAVA_OPTS (default -Xmx512m) sizes the server's JVM, e.g. to check a 512 MB container.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 practitioners=${1:-300} concurrency=${2:-16} seconds=${3:-30}
@@ -16,7 +17,8 @@ psqlq() { psql -h "$pghost" -p "$pgport" -U "$pguser" "$@"; }
 
 java -cp test-data/target/hygie-test-data-0.1.0-SNAPSHOT.jar org.hygie.testdata.DirectoryGenerator "$work/data" "$practitioners" 2 7 0 >/dev/null
 psqlq -qc "drop database if exists $db" -c "create database $db" >/dev/null 2>&1
-java -Xmx512m -jar fhir-server/target/fhir-server.jar --server.port=$port --hygie.data-dir="$work/server" \
+# shellcheck disable=SC2086
+java ${SERVER_JAVA_OPTS:--Xmx512m} -jar fhir-server/target/fhir-server.jar --server.port=$port --hygie.data-dir="$work/server" \
   --spring.datasource.url="jdbc:postgresql://$pghost:$pgport/$db" --spring.datasource.username="$pguser" \
   --logging.level.root=WARN > "$work/server.log" 2>&1 &
 server=$!
@@ -49,7 +51,7 @@ echo "insert into bench_insert (payload) values (md5(random()::text));" > "$work
 baseline=$(pgbench -h "$pghost" -p "$pgport" -U "$pguser" -n -c "$concurrency" -j 2 -T "$seconds" -f "$work/insert.sql" "$db" 2>/dev/null \
   | awk '/^tps/ {printf "%.0f", $3}')
 
-echo "Dataset: $practitioners practitioners, $free free slots; concurrency $concurrency, ${seconds}s, encrypted, server RSS ${rss} MB"
+echo "Dataset: $practitioners practitioners, $free free slots; concurrency $concurrency, ${seconds}s, encrypted, server RSS ${rss} MB (${SERVER_JAVA_OPTS:--Xmx512m})"
 printf "%-36s %10s\n" "bookings/s (201)" "$rate"
 printf "%-36s %10s\n" "requests (201 + 409 + errors)" "$requests ($booked + $conflicts + $errors)"
 printf "%-36s %10s\n" "latency p50 / p95 / p99 ms" "$p50 / $p95 / $p99"
