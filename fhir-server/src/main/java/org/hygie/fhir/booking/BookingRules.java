@@ -3,8 +3,6 @@ package org.hygie.fhir.booking;
 import static org.hygie.fhir.error.FhirErrors.conflict;
 import static org.hygie.fhir.error.FhirErrors.unprocessable;
 
-import ca.uhn.fhir.rest.server.exceptions.ResourceGoneException;
-import ca.uhn.fhir.rest.server.exceptions.ResourceNotFoundException;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.LinkedHashSet;
@@ -206,11 +204,10 @@ public final class BookingRules {
             }
             AppointmentResponse response = (AppointmentResponse) next;
             ResourceStore.Key appointmentKey = localKey(response.getAppointment(), "Appointment", "AppointmentResponse.appointment");
-            Appointment appointment;
-            try {
-                appointment = (Appointment) service.lockAndRead(appointmentKey);
-            } catch (ResourceNotFoundException | ResourceGoneException e) {
-                return; // a dangling reference: referential integrity refuses the request with its own message
+            // a dangling reference is left to referential integrity, which refuses it with its own message
+            Appointment appointment = (Appointment) service.lockIfLive(appointmentKey).orElse(null);
+            if (appointment == null) {
+                return;
             }
             String actor = response.getActor().getReference();
             Appointment.AppointmentParticipantComponent participant = appointment.getParticipant().stream()
@@ -261,20 +258,15 @@ public final class BookingRules {
     }
 
     private Slot lockSlot(ResourceStore.Key slotKey) {
-        try {
-            return (Slot) service.lockAndRead(slotKey);
-        } catch (ResourceNotFoundException | ResourceGoneException e) {
-            throw unprocessable("Appointment.slot refers to " + slotKey + ", which does not exist", "Appointment.slot");
-        }
+        return (Slot) service.lockIfLive(slotKey).orElseThrow(
+                () -> unprocessable("Appointment.slot refers to " + slotKey + ", which does not exist", "Appointment.slot"));
     }
 
     private void release(String slotId, String appointmentId, WriteSet writes) {
         reservations.release(slotId, appointmentId);
         ResourceStore.Key slotKey = new ResourceStore.Key("Slot", slotId);
-        Slot slot;
-        try {
-            slot = (Slot) service.lockAndRead(slotKey);
-        } catch (ResourceNotFoundException | ResourceGoneException e) {
+        Slot slot = (Slot) service.lockIfLive(slotKey).orElse(null);
+        if (slot == null) {
             return; // nothing left to free
         }
         if (slot.getStatus() == SlotStatus.BUSY || slot.getStatus() == SlotStatus.BUSYTENTATIVE) {

@@ -19,9 +19,7 @@ import java.util.Map;
 import java.util.Set;
 import org.hygie.fhir.storage.ResourceService;
 import org.hygie.fhir.storage.ResourceStore;
-import org.hygie.fhir.storage.search.SearchQuery;
 import org.hygie.fhir.storage.search.SearchRequestParser;
-import org.hl7.fhir.instance.model.api.IBaseResource;
 import org.hl7.fhir.r4.model.Extension;
 import org.hl7.fhir.r4.model.HealthcareService;
 import org.hl7.fhir.r4.model.InstantType;
@@ -156,21 +154,14 @@ public final class SlotGeneration {
         params.put("start", new String[] {"ge" + new InstantType(Date.from(from.minusDays(1).atStartOfDay(zone).toInstant())).getValueAsString(),
                 "lt" + new InstantType(Date.from(to.plusDays(1).atStartOfDay(zone).toInstant())).getValueAsString()});
         params.put("_count", new String[] {"1000"});
-        SearchQuery query = parser.parse("Slot", params, false, serverBase);
         List<SlotGenerator.Interval> intervals = new ArrayList<>();
-        while (true) {
-            ResourceService.Found page = service.search(query);
-            for (IBaseResource r : page.resources()) {
-                Slot slot = (Slot) r;
-                if (slot.hasStart() && slot.hasEnd()) {
-                    intervals.add(new SlotGenerator.Interval(slot.getStart().toInstant(), slot.getEnd().toInstant()));
-                }
+        service.each(parser.parse("Slot", params, false, serverBase), r -> {
+            Slot slot = (Slot) r;
+            if (slot.hasStart() && slot.hasEnd()) {
+                intervals.add(new SlotGenerator.Interval(slot.getStart().toInstant(), slot.getEnd().toInstant()));
             }
-            if (!page.more() || page.resources().isEmpty()) {
-                return intervals;
-            }
-            query = query.withAfter(page.resources().get(page.resources().size() - 1).getIdElement().getIdPart());
-        }
+        });
+        return intervals;
     }
 
     private static Slot slot(Schedule schedule, String scheduleId, SlotGenerator.Interval interval) {

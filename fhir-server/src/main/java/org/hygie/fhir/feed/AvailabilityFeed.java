@@ -13,7 +13,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.function.Consumer;
 import org.hygie.fhir.storage.ResourceService;
-import org.hygie.fhir.storage.search.SearchQuery;
 import org.hygie.fhir.storage.search.SearchRequestParser;
 import org.hl7.fhir.instance.model.api.IBaseResource;
 import org.hl7.fhir.r4.model.InstantType;
@@ -89,14 +88,6 @@ public final class AvailabilityFeed {
         if (since != null) {
             params.put("_lastUpdated", new String[] {"ge" + new InstantType(java.util.Date.from(since)).getValueAsString()});
         }
-        SearchQuery query = parser.parse(type, params, false, serverBase);
-        while (true) {
-            ResourceService.Found page = service.search(query);
-            page.resources().forEach(action);
-            if (!page.more() || page.resources().isEmpty()) {
-                return;
-            }
-            query = query.withAfter(page.resources().get(page.resources().size() - 1).getIdElement().getIdPart());
-        }
+        service.each(parser.parse(type, params, false, serverBase), action);
     }
 }

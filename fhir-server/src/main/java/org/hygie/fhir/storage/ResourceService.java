@@ -94,6 +94,11 @@ public class ResourceService {
         store.lockHead(key);
     }
 
+    /** The current version, its row locked until the caller's transaction ends; empty if it does not exist or was deleted. */
+    public java.util.Optional<IBaseResource> lockIfLive(ResourceStore.Key key) {
+        return store.lockHead(key).filter(h -> !h.deleted()).map(h -> codec.open(store.readVersion(key, h.version()).orElseThrow()));
+    }
+
     /** The current version, its row locked until the caller's transaction ends: for rules that rewrite others. */
     public IBaseResource lockAndRead(ResourceStore.Key key) {
         ResourceStore.Head head = store.lockHead(key).orElseThrow(() -> notFound(key + " is not known"));
@@ -312,6 +317,22 @@ public class ResourceService {
 
     public Found search(SearchQuery query) {
         return readTx.execute(status -> searches.find(query));
+    }
+
+    /**
+     * Every resource the query matches, page after page (keyset paging, so memory stays bounded and
+     * concurrent writes neither repeat nor skip a resource); the query must not sort.
+     */
+    public void each(SearchQuery query, java.util.function.Consumer<IBaseResource> action) {
+        SearchQuery page = query;
+        while (true) {
+            Found found = search(page);
+            found.resources().forEach(action);
+            if (!found.more() || found.resources().isEmpty()) {
+                return;
+            }
+            page = page.withAfter(found.resources().get(found.resources().size() - 1).getIdElement().getIdPart());
+        }
     }
 
     /** The keys of every resource the query matches, up to its page size: no payload is read. */
