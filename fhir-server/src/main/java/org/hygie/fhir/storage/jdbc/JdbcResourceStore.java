@@ -125,8 +125,7 @@ public class JdbcResourceStore implements ResourceStore {
             // first page with its total in one statement: the matches are found once (a window count over all
             // of them, before the limit) instead of once for the count and once for the page
             List<Object> args = new ArrayList<>();
-            String page = pageSql(query, sql, args).replaceFirst("^select " + java.util.regex.Pattern.quote(sql.key) + " ",
-                    "select " + sql.key + ", count(*) over () ");
+            String page = pageSql(query, sql, sql.key + ", count(*) over ()", args);
             List<long[]> rows = jdbc.query(page, (rs, n) -> new long[] {rs.getLong(1), rs.getLong(2)}, args.toArray());
             if (!rows.isEmpty() || query.offset() == 0) {
                 return new Page<>(rows.stream().map(r -> r[0]).toList(), rows.isEmpty() ? 0 : (int) rows.get(0)[1]);
@@ -141,23 +140,24 @@ public class JdbcResourceStore implements ResourceStore {
             return new Page<>(List.of(), total);
         }
         List<Object> args = new ArrayList<>();
-        String page = pageSql(query, sql, args);
+        String page = pageSql(query, sql, sql.key, args);
         return new Page<>(jdbc.queryForList(page, Long.class, args.toArray()), total);
     }
 
-    /** The page query of a search; its arguments are appended to {@code args}. */
-    private static String pageSql(SearchQuery query, SearchSql sql, List<Object> args) {
+    /** The page query of a search, selecting {@code columns}; its arguments are appended to {@code args}. */
+    private static String pageSql(SearchQuery query, SearchSql sql, String columns, List<Object> args) {
         args.addAll(sql.whereArgs);
         args.addAll(sql.orderArgs);
         args.add(query.count());
         args.add(query.offset());
-        return "select " + sql.key + " from " + sql.from + " where " + sql.where + " order by " + sql.orderBy + " limit ? offset ?";
+        return "select " + columns + " from " + sql.from + " where " + sql.where + " order by " + sql.orderBy + " limit ? offset ?";
     }
 
     /** PostgreSQL's plan for a (protected, resolved) search's page query: for operators and plan tests. */
     public String explain(SearchQuery query) {
         List<Object> args = new ArrayList<>();
-        String page = pageSql(query, new SearchSql(query), args);
+        SearchSql sql = new SearchSql(query);
+        String page = pageSql(query, sql, sql.key, args);
         return String.join("\n", jdbc.queryForList("explain " + page, String.class, args.toArray()));
     }
 

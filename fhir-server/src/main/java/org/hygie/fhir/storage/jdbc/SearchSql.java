@@ -48,11 +48,7 @@ final class SearchSql {
             from = select.append(") sa").toString();
             key = "sa.resource_pk";
             where.append("true");
-            if (query.after() != null) {
-                where.append(" and sa.resource_pk > (select a.pk from resource a where a.res_type = ? and a.res_id = ?)");
-                whereArgs.add(query.resourceType());
-                whereArgs.add(query.after());
-            }
+            after(query);
             if (!query.sort().isEmpty()) {
                 orderBy.append("sa.start_low").append(query.sort().get(0).descending() ? " desc" : " asc").append(" nulls last, ");
             }
@@ -74,13 +70,17 @@ final class SearchSql {
             sortKey(key);
             orderBy.append(", ");
         }
+        after(query);
+        orderBy.append("r.pk");
+    }
+
+    /** Keyset paging: rows inserted or deleted meanwhile neither shift nor repeat the next page. */
+    private void after(SearchQuery query) {
         if (query.after() != null) {
-            // keyset: rows inserted or deleted meanwhile neither shift nor repeat the next page
-            where.append(" and r.pk > (select a.pk from resource a where a.res_type = ? and a.res_id = ?)");
+            where.append(" and ").append(key).append(" > (select a.pk from resource a where a.res_type = ? and a.res_id = ?)");
             whereArgs.add(query.resourceType());
             whereArgs.add(query.after());
         }
-        orderBy.append("r.pk");
     }
 
     /**
