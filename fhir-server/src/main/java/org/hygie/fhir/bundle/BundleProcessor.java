@@ -10,7 +10,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.hygie.fhir.error.FhirErrors;
+import org.hygie.fhir.storage.ReferenceScanner;
 import org.hygie.fhir.storage.ResourceService;
+import org.hygie.fhir.storage.ResourceStore;
 import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.Resource;
 
@@ -22,11 +24,13 @@ public class BundleProcessor {
     private final FhirContext fhirContext;
     private final ResourceService service;
     private final EntryExecutor executor;
+    private final ReferenceScanner references;
 
     public BundleProcessor(FhirContext fhirContext, ResourceService service, EntryExecutor executor) {
         this.fhirContext = fhirContext;
         this.service = service;
         this.executor = executor;
+        this.references = new ReferenceScanner(fhirContext);
     }
 
     public Bundle process(Bundle bundle, String serverBase, boolean returnResources) {
@@ -51,16 +55,16 @@ public class BundleProcessor {
             ReferenceRewriter rewriter = new ReferenceRewriter(fhirContext, service, serverBase);
             Map<String, ReferenceRewriter.Assigned> assigned = rewriter.assignIds(requests);
             rewriter.rewrite(requests, assigned);
-            Map<Integer, String> keys = new java.util.HashMap<>();
+            Map<Integer, ResourceStore.Key> keys = new java.util.HashMap<>();
             for (EntryRequest request : requests) {
                 ReferenceRewriter.Assigned a = assigned.get(request.entry().getFullUrl());
                 if (a != null) {
-                    keys.put(request.index(), a.reference());
+                    keys.put(request.index(), new ResourceStore.Key(a.type(), a.id()));
                 } else if (request.id() != null) {
-                    keys.put(request.index(), request.type() + "/" + request.id());
+                    keys.put(request.index(), new ResourceStore.Key(request.type(), request.id()));
                 }
             }
-            for (EntryRequest request : WriteOrder.of(requests, keys, fhirContext)) {
+            for (EntryRequest request : WriteOrder.of(requests, keys, references)) {
                 try {
                     responses[request.index()] = executor.execute(request, assigned.get(request.entry().getFullUrl()),
                             serverBase, returnResources, writes);

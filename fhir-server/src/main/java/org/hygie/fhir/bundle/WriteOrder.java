@@ -1,6 +1,5 @@
 package org.hygie.fhir.bundle;
 
-import ca.uhn.fhir.context.FhirContext;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -9,7 +8,8 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import org.hl7.fhir.instance.model.api.IBaseReference;
+import org.hygie.fhir.storage.ReferenceScanner;
+import org.hygie.fhir.storage.ResourceStore;
 
 /**
  * The order a transaction writes its entries in: the spec's phases (DELETE, POST, PUT/PATCH, GET), and
@@ -21,8 +21,8 @@ import org.hl7.fhir.instance.model.api.IBaseReference;
 final class WriteOrder {
     private WriteOrder() {}
 
-    /** {@code keys}: entry index -> "Type/id" it writes (after ids were assigned and references rewritten). */
-    static List<EntryRequest> of(List<EntryRequest> requests, Map<Integer, String> keys, FhirContext fhirContext) {
+    /** {@code keys}: entry index -> the resource it writes (after ids were assigned and references rewritten). */
+    static List<EntryRequest> of(List<EntryRequest> requests, Map<Integer, ResourceStore.Key> keys, ReferenceScanner references) {
         List<EntryRequest> byPhase = new ArrayList<>(requests);
         byPhase.sort(Comparator.comparingInt(EntryRequest::phase));
         List<EntryRequest> ordered = new ArrayList<>();
@@ -33,16 +33,17 @@ final class WriteOrder {
             while (end < byPhase.size() && byPhase.get(end).phase() == phase) {
                 end++;
             }
-            ordered.addAll(dependenciesFirst(byPhase.subList(start, end), keys, fhirContext));
+            ordered.addAll(dependenciesFirst(byPhase.subList(start, end), keys, references));
             start = end;
         }
         return ordered;
     }
 
-    private static List<EntryRequest> dependenciesFirst(List<EntryRequest> phase, Map<Integer, String> keys, FhirContext fhirContext) {
-        Map<String, EntryRequest> writer = new HashMap<>();
+    private static List<EntryRequest> dependenciesFirst(List<EntryRequest> phase, Map<Integer, ResourceStore.Key> keys,
+                                                        ReferenceScanner references) {
+        Map<ResourceStore.Key, EntryRequest> writer = new HashMap<>();
         for (EntryRequest r : phase) {
-            String key = keys.get(r.index());
+            ResourceStore.Key key = keys.get(r.index());
             if (key != null) {
                 writer.put(key, r);
             }
@@ -51,8 +52,7 @@ final class WriteOrder {
         for (EntryRequest r : phase) {
             Set<EntryRequest> before = new LinkedHashSet<>();
             if (r.entry().getResource() != null) {
-                for (IBaseReference ref : fhirContext.newTerser().getAllPopulatedChildElementsOfType(r.entry().getResource(), IBaseReference.class)) {
-                    String target = ref.getReferenceElement().toUnqualifiedVersionless().getValue();
+                for (ResourceStore.Key target : references.localReferences(r.entry().getResource()).keySet()) {
                     EntryRequest w = writer.get(target);
                     if (w != null && w != r) {
                         before.add(w);
