@@ -64,14 +64,14 @@ public class BulkPublishOperation {
     }
 
     private static String manifest(String base, String since) {
-        String sinceParam = since == null ? "" : "&_since=" + URLEncoder.encode(since, StandardCharsets.UTF_8);
+        String sinceParam = since == null ? "" : "_since=" + URLEncoder.encode(since, StandardCharsets.UTF_8);
         StringBuilder json = new StringBuilder("{\"transactionTime\":\"").append(Instant.now()).append("\",\"request\":\"")
-                .append(base).append("/$bulk-publish").append(since == null ? "" : "?_since=" + URLEncoder.encode(since, StandardCharsets.UTF_8))
+                .append(base).append("/$bulk-publish").append(since == null ? "" : "?" + sinceParam)
                 .append("\",\"output\":[");
         for (int i = 0; i < AvailabilityFeed.TYPES.size(); i++) {
             String type = AvailabilityFeed.TYPES.get(i);
             json.append(i == 0 ? "" : ",").append("{\"type\":\"").append(type).append("\",\"url\":\"").append(base)
-                    .append("/$bulk-publish?_type=").append(type).append(sinceParam).append("\"}");
+                    .append("/$bulk-publish?_type=").append(type).append(since == null ? "" : "&" + sinceParam).append("\"}");
         }
         return json.append("],\"error\":[]}").toString();
     }
