@@ -394,9 +394,4 @@ class BookingHttpTest extends HttpTestBase {
     private int search(String query) {
         return count(query);
     }
-
-    private static String created(HttpResponse<String> response) {
-        assertThat(response.statusCode()).as(response.body()).isEqualTo(201);
-        return response.headers().firstValue("Location").orElseThrow().replaceAll(".*/[A-Za-z]+/([^/]+)/_history.*", "$1");
-    }
 }

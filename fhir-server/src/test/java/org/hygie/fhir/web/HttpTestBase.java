@@ -77,6 +77,12 @@ abstract class HttpTestBase {
         return FHIR.newJsonParser().parseResource(OperationOutcome.class, response.body());
     }
 
+    /** Asserts a 201 and returns the id of the created resource, from its Location. */
+    protected static String created(HttpResponse<String> response) {
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(201);
+        return response.headers().firstValue("Location").orElseThrow().replaceAll(".*/[A-Za-z]+/([^/]+)/_history.*", "$1");
+    }
+
     protected <T extends org.hl7.fhir.instance.model.api.IBaseResource> T parse(Class<T> type, HttpResponse<String> response) {
         return FHIR.newJsonParser().parseResource(type, response.body());
     }

@@ -77,9 +77,4 @@ class SlotGenerationHttpTest extends HttpTestBase {
                 + "{\"name\":\"start\",\"valueDate\":\"2027-03-01\"},{\"name\":\"end\",\"valueDate\":\"2027-03-08\"}]}"), 422);
         assertOutcome(http("POST", "Schedule/unknown/$generate-slots", "{\"resourceType\":\"Parameters\"}"), 404);
     }
-
-    private static String created(HttpResponse<String> response) {
-        assertThat(response.statusCode()).as(response.body()).isEqualTo(201);
-        return response.headers().firstValue("Location").orElseThrow().replaceAll(".*/[A-Za-z]+/([^/]+)/_history.*", "$1");
-    }
 }

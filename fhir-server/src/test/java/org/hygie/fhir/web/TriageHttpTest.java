@@ -106,9 +106,4 @@ class TriageHttpTest extends HttpTestBase {
     private String slotStatus(String slot) {
         return parse(Slot.class, http("GET", "Slot/" + slot, null)).getStatus().toCode();
     }
-
-    private static String created(HttpResponse<String> response) {
-        assertThat(response.statusCode()).as(response.body()).isEqualTo(201);
-        return response.headers().firstValue("Location").orElseThrow().replaceAll(".*/[A-Za-z]+/([^/]+)/_history.*", "$1");
-    }
 }
