@@ -15,6 +15,7 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param search          page sizes of search and history results
  * @param crypto          encryption at rest
  * @param booking         holds ($hold) and their expiry
+ * @param security        bearer tokens, trusted issuers, rate limits, CORS
  */
 @ConfigurationProperties("hygie")
 public record HygieProperties(
@@ -22,7 +23,29 @@ public record HygieProperties(
         @DefaultValue("16777216") long maxRequestBytes,
         @DefaultValue Search search,
         @DefaultValue Crypto crypto,
-        @DefaultValue Booking booking) {
+        @DefaultValue Booking booking,
+        @DefaultValue Security security) {
+
+    /**
+     * @param issuers       trusted OAuth 2.0 / OpenID issuers; none (and no dev issuer): only public reads are served
+     * @param audience      the {@code aud} tokens must carry unless an issuer sets its own
+     * @param clockSkew     tolerance on exp / nbf / iat
+     * @param devIssuer     trust the dev key under data-dir (the {@code token} command); refused in the prod profile
+     * @param rateLimit     per-client token bucket (requests per second and burst); 0 turns it off
+     * @param corsAllowedOrigins browser origins allowed to call the API (none by default)
+     * @param smart         the authorization server's endpoints, published in .well-known/smart-configuration
+     */
+    public record Security(@DefaultValue List<Issuer> issuers, @DefaultValue("hygie") String audience,
+                           @DefaultValue("60s") Duration clockSkew, @DefaultValue("false") boolean devIssuer,
+                           @DefaultValue RateLimit rateLimit, @DefaultValue List<String> corsAllowedOrigins,
+                           @DefaultValue Smart smart) {}
+
+    public record Smart(String issuer, String authorizationEndpoint, String tokenEndpoint, String jwksUri) {}
+
+    /** One trusted issuer: {@code iss}, and its keys from a JWKS URL or a PEM public key file (offline setups). */
+    public record Issuer(String issuer, String jwksUri, Path publicKeyFile, String audience) {}
+
+    public record RateLimit(@DefaultValue("200") double requestsPerSecond, @DefaultValue("400") int burst) {}
 
     /**
      * @param holdDuration  how long a $hold keeps its slots (IHE ITI-116 leaves it to the server)

@@ -18,7 +18,7 @@ import org.hygie.fhir.storage.index.SearchParam;
  * clear (and joinable in chains) while one pointing to a Patient is protected.
  */
 public final class SensitivityPolicy {
-    private static final Set<String> ALWAYS_CLEAR = Set.of("_id", "_lastUpdated", "_profile", "_tag", "_security");
+    private static final Set<String> ALWAYS_CLEAR = Set.of("_id", "_lastUpdated", "_profile", "_tag", "_security", "_compartment");
 
     private static final Map<String, Set<String>> CLEAR_IN_PATIENT_DATA = Map.of(
             "Patient", Set.of(),

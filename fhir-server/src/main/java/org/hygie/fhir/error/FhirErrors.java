@@ -26,6 +26,19 @@ public final class FhirErrors {
         return new InvalidRequestException(message, outcome(IssueType.NOTSUPPORTED, message, where));
     }
 
+    /** 403: the caller is known but their token does not allow this. */
+    public static ca.uhn.fhir.rest.server.exceptions.ForbiddenOperationException forbidden(String message) {
+        return new ca.uhn.fhir.rest.server.exceptions.ForbiddenOperationException(message, outcome(IssueType.FORBIDDEN, message, null));
+    }
+
+    /** 401: no (valid) bearer token; the header tells the client to get one. */
+    public static ca.uhn.fhir.rest.server.exceptions.AuthenticationException unauthorized(String message) {
+        ca.uhn.fhir.rest.server.exceptions.AuthenticationException e = new ca.uhn.fhir.rest.server.exceptions.AuthenticationException(message);
+        e.setOperationOutcome(outcome(IssueType.LOGIN, message, null));
+        e.addResponseHeader("WWW-Authenticate", "Bearer realm=\"hygie\"");
+        return e;
+    }
+
     public static UnprocessableEntityException unprocessable(String message, String where) {
         return new UnprocessableEntityException(message, outcome(IssueType.PROCESSING, message, where));
     }

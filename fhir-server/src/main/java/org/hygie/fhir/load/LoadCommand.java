@@ -34,7 +34,9 @@ import java.util.stream.Stream;
  */
 public final class LoadCommand {
     private static final String USAGE = """
-            usage: java -jar fhir-server.jar load <dir> [--url=http://localhost:8080/fhir] [--parallel=2]
+            usage: java -jar fhir-server.jar load <dir> [--url=http://localhost:8080/fhir] [--parallel=2] [--token=...]
+              --token: a bearer token allowed to write what is loaded (or the environment variable HYGIE_TOKEN),
+                       e.g. from: java -jar fhir-server.jar token --scope "system/*.cruds"
               <dir>: transaction or batch Bundles (*.json, e.g. from test-data's DirectoryGenerator) and
                      NDJSON files (*.ndjson, one resource per line), loaded in file-name order; files of one
                      series (directory-00001.json, directory-00002.json...) in parallel, series one after another""";
@@ -68,7 +70,8 @@ public final class LoadCommand {
             out.println("load: no *.json or *.ndjson file in " + dir);
             return 2;
         }
-        return new Loader(url, files, parallel, out, progress).load();
+        String token = option(args, "--token=", System.getenv("HYGIE_TOKEN"));
+        return new Loader(url, token, files, parallel, out, progress).load();
     }
 
     private static String option(String[] args, String prefix, String fallback) {
@@ -77,6 +80,7 @@ public final class LoadCommand {
 
     private static final class Loader {
         private final String url;
+        private final String token;
         private final List<Path> files;
         private final int parallel;
         private final PrintStream out;
@@ -87,8 +91,9 @@ public final class LoadCommand {
         private final List<String> failures = java.util.Collections.synchronizedList(new ArrayList<>());
         private final long started = System.nanoTime();
 
-        Loader(String url, List<Path> files, int parallel, PrintStream out, PrintStream progress) {
+        Loader(String url, String token, List<Path> files, int parallel, PrintStream out, PrintStream progress) {
             this.url = url;
+            this.token = token;
             this.files = files;
             this.parallel = parallel;
             this.out = out;
@@ -168,7 +173,11 @@ public final class LoadCommand {
         }
 
         private HttpResponse<String> send(String method, String target, byte[] body) throws IOException {
-            HttpRequest request = HttpRequest.newBuilder(URI.create(target)).timeout(Duration.ofMinutes(10))
+            HttpRequest.Builder builder = HttpRequest.newBuilder(URI.create(target)).timeout(Duration.ofMinutes(10));
+            if (token != null && !token.isBlank()) {
+                builder.header("Authorization", "Bearer " + token.trim());
+            }
+            HttpRequest request = builder
                     .header("Content-Type", "application/fhir+json").header("Prefer", "return=minimal")
                     .method(method, HttpRequest.BodyPublishers.ofByteArray(body)).build();
             try {

@@ -29,14 +29,17 @@ final class IndirectCriteria {
     private final IndexExtractor extractor;
     private final SearchParameterRegistry registry;
     private final IndexProtector protector;
+    private final java.util.function.UnaryOperator<SearchQuery> restrict;
 
+    /** {@code restrict}: inner searches see only what the caller may reach, so a chain cannot probe beyond it. */
     IndirectCriteria(Function<SearchQuery, List<ResourceStore.Key>> keys, Function<SearchQuery, List<IBaseResource>> resources,
-                     IndexExtractor extractor, SearchParameterRegistry registry, IndexProtector protector) {
+                     java.util.function.UnaryOperator<SearchQuery> restrict, IndexExtractor extractor, SearchParameterRegistry registry, IndexProtector protector) {
         this.keys = keys;
         this.resources = resources;
         this.extractor = extractor;
         this.registry = registry;
         this.protector = protector;
+        this.restrict = restrict;
     }
 
     SearchQuery resolve(SearchQuery query) {
@@ -69,14 +72,14 @@ final class IndirectCriteria {
     }
 
     private List<ResourceStore.Key> inner(String type, SearchQuery.Criterion criterion, SearchQuery.Criterion outer) {
-        List<ResourceStore.Key> found = keys.apply(resolve(innerQuery(type, criterion)));
+        List<ResourceStore.Key> found = keys.apply(resolve(restrict.apply(innerQuery(type, criterion))));
         checkBound(found.size(), outer);
         return found;
     }
 
     /** Ids of {@code type} resources that the {@code _has} resources point to through its reference parameter. */
     private List<SearchValue> referencedBy(String type, SearchValue.Has has, SearchQuery.Criterion outer) {
-        List<IBaseResource> sources = resources.apply(resolve(innerQuery(has.type(), has.inner())));
+        List<IBaseResource> sources = resources.apply(resolve(restrict.apply(innerQuery(has.type(), has.inner()))));
         checkBound(sources.size(), outer);
         Set<SearchValue> ids = new LinkedHashSet<>();
         for (IBaseResource source : sources) {

@@ -2,6 +2,7 @@ package org.hygie.fhir.storage;
 
 import static org.hygie.fhir.error.FhirErrors.badRequest;
 import static org.hygie.fhir.error.FhirErrors.conflict;
+import static org.hygie.fhir.error.FhirErrors.forbidden;
 import static org.hygie.fhir.error.FhirErrors.gone;
 import static org.hygie.fhir.error.FhirErrors.notFound;
 import static org.hygie.fhir.error.FhirErrors.preconditionFailed;
@@ -63,11 +64,13 @@ public class ResourceService {
     private final ReferentialIntegrity integrity;
     private final Searches searches;
     private final Compartments compartments;
+    private final AccessGuard guard;
     private final Map<String, List<WriteRule>> rules = new java.util.concurrent.ConcurrentHashMap<>();
 
     public ResourceService(ResourceStore store, ResourceCodec codec, IndexExtractor extractor, SearchParameterRegistry registry,
                            IndexProtector protector, ReferenceScanner references, ConditionalMatcher matcher,
-                           Searches searches, TransactionTemplate tx, Clock clock) {
+                           Searches searches, AccessGuard guard, TransactionTemplate tx, Clock clock) {
+        this.guard = guard;
         this.store = store;
         this.codec = codec;
         this.extractor = extractor;
@@ -84,6 +87,15 @@ public class ResourceService {
         this.compartments = new Compartments(store, codec, extractor, registry);
     }
 
+    /** Who may see and change what, from now on (the default, {@link AccessControl#ALL}, restricts nothing). */
+    public void setAccessControl(AccessControl control) {
+        guard.use(control);
+    }
+
+    public AccessControl accessControl() {
+        return guard.control();
+    }
+
     /** Adds a rule that every write of its resource type obeys (see {@link WriteRule}). */
     public void addRule(WriteRule rule) {
         rules.computeIfAbsent(rule.resourceType(), t -> new java.util.concurrent.CopyOnWriteArrayList<>()).add(rule);
@@ -96,11 +108,13 @@ public class ResourceService {
 
     /** The current version, its row locked until the caller's transaction ends; empty if it does not exist or was deleted. */
     public java.util.Optional<IBaseResource> lockIfLive(ResourceStore.Key key) {
+        checkReadable(key);
         return store.lockHead(key).filter(h -> !h.deleted()).map(h -> codec.open(store.readVersion(key, h.version()).orElseThrow()));
     }
 
     /** The current version, its row locked until the caller's transaction ends: for rules that rewrite others. */
     public IBaseResource lockAndRead(ResourceStore.Key key) {
+        checkReadable(key);
         ResourceStore.Head head = store.lockHead(key).orElseThrow(() -> notFound(key + " is not known"));
         if (head.deleted()) {
             throw gone(key + " was deleted");
@@ -120,9 +134,13 @@ public class ResourceService {
             }
             return read[0];
         };
-        for (WriteRule rule : typeRules) {
-            rule.beforeWrite(key, previous, next, writes);
-        }
+        // what a rule writes or reads is the server's doing, not the caller's
+        guard.control().asServer(() -> {
+            for (WriteRule rule : typeRules) {
+                rule.beforeWrite(key, previous, next, writes);
+            }
+            return null;
+        });
     }
 
     /** Runs {@code work} in one transaction and checks referential integrity of what it wrote before commit. */
@@ -131,6 +149,12 @@ public class ResourceService {
             WriteSet writes = new WriteSet();
             T result = work.apply(writes);
             integrity.verify(writes);
+            writes.restrictedWrites.forEach((key, restriction) -> {
+                if (!writes.deleted.contains(key) && !guard.reachable(key, restriction, searches::unrestrictedKeys)) {
+                    throw forbidden("Your access does not allow writing " + key.type() + " with this content"
+                            + " (it would fall outside the resources your token lets you write)");
+                }
+            });
             return result;
         });
     }
@@ -206,6 +230,13 @@ public class ResourceService {
     private Outcome delete(ResourceStore.Key key, boolean cascade, WriteSet writes, int depth) {
         supportedType(key.type());
         ResourceStore.Head head = store.lockHead(key).orElseThrow(() -> notFound(key + " is not known"));
+        AccessControl.Restriction restriction = guard.restriction(key.type(), AccessControl.Interaction.DELETE);
+        if (!restriction.unrestricted()) {
+            if (head.deleted()) {
+                throw notFound(key + " is not known");
+            }
+            guard.checkReachable(key, restriction, searches::unrestrictedKeys);
+        }
         if (head.deleted()) {
             return new Outcome(null, key, head.version(), head.lastUpdated(), false);
         }
@@ -291,6 +322,7 @@ public class ResourceService {
 
     private IBaseResource readCurrent(ResourceStore.Key key) {
         supportedType(key.type());
+        checkReadable(key);
         ResourceStore.Head head = store.head(key).orElseThrow(() -> notFound(key + " is not known"));
         if (head.deleted()) {
             throw gone(key + " was deleted (version " + head.version() + ")");
@@ -304,6 +336,7 @@ public class ResourceService {
 
     private IBaseResource readVersion(ResourceStore.Key key, int version) {
         supportedType(key.type());
+        checkReadable(key);
         ResourceStore.Version stored = store.readVersion(key, version)
                 .orElseThrow(() -> notFound(key + " has no version " + version));
         if (stored.deleted()) {
@@ -313,6 +346,15 @@ public class ResourceService {
             throw gone("Version " + version + " of " + key + " was erased");
         }
         return codec.open(stored);
+    }
+
+    /**
+     * A restricted caller reads only what their search would find: anything else, even a deleted or unknown
+     * resource, is a 404 (no 410 that would tell it existed).
+     */
+    private void checkReadable(ResourceStore.Key key) {
+        AccessControl.Restriction restriction = guard.restriction(key.type(), AccessControl.Interaction.READ);
+        guard.checkReachable(key, restriction, searches::unrestrictedKeys);
     }
 
     public Found search(SearchQuery query) {
@@ -356,6 +398,17 @@ public class ResourceService {
         if (query.id() != null && store.head(new ResourceStore.Key(query.type(), query.id())).isEmpty()) {
             throw notFound(query.type() + "/" + query.id() + " is not known");
         }
+        if (query.id() != null) {
+            checkReadable(new ResourceStore.Key(query.type(), query.id()));
+        } else {
+            // whole-type or whole-server history cannot be filtered by compartment (deletions carry no index)
+            for (String type : query.type() != null ? Set.of(query.type()) : registry.resourceTypes()) {
+                if (!guard.restriction(type, AccessControl.Interaction.SEARCH).unrestricted()) {
+                    throw forbidden("History of " + (query.type() != null ? "a whole resource type" : "the whole server")
+                            + " needs unrestricted access to " + type + "; read the history of a resource instead");
+                }
+            }
+        }
         ResourceStore.Page<ResourceStore.Version> page = store.history(query);
         List<HistoryEntry> entries = page.items().stream()
                 .map(v -> new HistoryEntry(v, v.deleted() || v.payload() == null ? null : codec.open(v)))
@@ -380,6 +433,15 @@ public class ResourceService {
     }
 
     private Outcome write(ResourceStore.Key key, ResourceStore.Head previous, IBaseResource resource, String method, WriteSet writes) {
+        boolean exists = previous != null && !previous.deleted();
+        AccessControl.Restriction restriction = guard.restriction(key.type(),
+                method.equals("POST") ? AccessControl.Interaction.CREATE : AccessControl.Interaction.UPDATE);
+        if (!restriction.unrestricted()) {
+            if (exists) {
+                guard.checkReachable(key, restriction, searches::unrestrictedKeys);
+            }
+            writes.restrictedWrites.put(key, restriction);
+        }
         int version = previous == null ? 1 : previous.version() + 1;
         Instant now = nextInstant(previous);
         resource.setId(new IdType(key.type(), key.id(), Integer.toString(version)));

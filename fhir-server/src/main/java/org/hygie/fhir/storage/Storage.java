@@ -71,9 +71,10 @@ public record Storage(ResourceService service, SearchRequestParser searchParser,
         }
         ResourceCodec codec = new ResourceCodec(fhirContext, payloadCodec);
         IndexExtractor extractor = new IndexExtractor(fhirContext, registry);
-        Searches searches = new Searches(store, codec, extractor, registry, protector);
+        AccessGuard guard = new AccessGuard(parser, registry, protector);
+        Searches searches = new Searches(store, codec, extractor, registry, protector, guard);
         ResourceService service = new ResourceService(store, codec, extractor, registry, protector, new ReferenceScanner(fhirContext),
-                new ConditionalMatcher(parser, searches), searches, tx, Clock.systemUTC());
+                new ConditionalMatcher(parser, searches), searches, guard, tx, Clock.systemUTC());
         return new Storage(service, parser, registry, store, protector, dataKeys, tx, settings);
     }
 

@@ -15,4 +15,6 @@ public final class WriteSet {
     final Set<ResourceStore.Key> deleted = new LinkedHashSet<>();
     /** Deleted through _cascade=delete: their referrers were deleted with them. */
     boolean cascade;
+    /** Written by a restricted caller: each must still be within their reach when the transaction ends. */
+    final Map<ResourceStore.Key, AccessControl.Restriction> restrictedWrites = new LinkedHashMap<>();
 }

@@ -42,6 +42,7 @@ class TwoInstanceBookingTest {
     private final List<String> bases = new ArrayList<>();
     private JdbcTemplate sql;
     private String schedule;
+    private String token;
 
     @BeforeAll
     void start() throws IOException {
@@ -50,10 +51,12 @@ class TwoInstanceBookingTest {
         for (int i = 0; i < 2; i++) {
             ConfigurableApplicationContext server = new SpringApplicationBuilder(HygieApplication.class).run(
                     "--server.port=0", "--spring.datasource.url=" + url, "--hygie.data-dir=" + dataDir,
-                    "--hygie.booking.hold-duration=1s", "--hygie.booking.sweep-interval=200ms", "--logging.level.root=WARN");
+                    "--hygie.booking.hold-duration=1s", "--hygie.booking.sweep-interval=200ms", "--logging.level.root=WARN",
+                    "--hygie.security.dev-issuer=true");
             servers.add(server);
             bases.add("http://localhost:" + ((WebServerApplicationContext) server).getWebServer().getPort() + "/fhir");
         }
+        token = org.hygie.fhir.security.DevIssuer.open(dataDir).sign("hygie", "test", "system/*.cruds", null, null, java.time.Duration.ofHours(1));
         sql = new JdbcTemplate(new DriverManagerDataSource(url));
         String practitioner = id(send(0, "POST", "Practitioner", "{\"resourceType\":\"Practitioner\"}"));
         schedule = id(send(0, "POST", "Schedule", "{\"resourceType\":\"Schedule\",\"actor\":[{\"reference\":\"Practitioner/" + practitioner + "\"}]}"));
@@ -173,7 +176,8 @@ class TwoInstanceBookingTest {
 
     private HttpResponse<String> send(int server, String method, String path, String body) {
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(bases.get(server) + "/" + path))
-                .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
+                .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body))
+                .header("Authorization", "Bearer " + token);
         if (body != null) {
             request.header("Content-Type", method.equals("PATCH") ? "application/json-patch+json" : "application/fhir+json");
         }

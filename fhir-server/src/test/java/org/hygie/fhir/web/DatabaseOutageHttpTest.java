@@ -33,7 +33,12 @@ class DatabaseOutageHttpTest {
         registry.add("spring.datasource.hikari.connection-timeout", () -> "2000");
         String dataDir = Files.createTempDirectory("hygie-outage-data").toString();
         registry.add("hygie.data-dir", () -> dataDir);
+        registry.add("hygie.security.dev-issuer", () -> "true");
+        token = org.hygie.fhir.security.DevIssuer.open(java.nio.file.Path.of(dataDir))
+                .sign("hygie", "test", "system/*.rs", null, null, java.time.Duration.ofHours(1));
     }
+
+    private static String token;
 
     @AfterAll
     static void stop() throws IOException {
@@ -41,7 +46,8 @@ class DatabaseOutageHttpTest {
     }
 
     private HttpResponse<String> get(String path) throws Exception {
-        return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/fhir/" + path)).build(),
+        return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/fhir/" + path))
+                        .header("Authorization", "Bearer " + token).build(),
                 HttpResponse.BodyHandlers.ofString());
     }
 

@@ -32,32 +32,54 @@ abstract class HttpTestBase {
 
     @LocalServerPort
     protected int port;
+    @org.springframework.beans.factory.annotation.Value("${hygie.data-dir}")
+    protected Path dataDir;
     protected IGenericClient client;
+    /** A system client's token with every permission: what most tests call with (authorization has its own tests). */
+    protected String systemToken;
 
     @DynamicPropertySource
     static void server(DynamicPropertyRegistry registry) throws IOException {
         Path dataDir = Files.createTempDirectory("hygie-http-test");
         registry.add("hygie.data-dir", dataDir::toString);
         registry.add("hygie.max-request-bytes", () -> MAX_REQUEST_BYTES);
+        registry.add("hygie.security.dev-issuer", () -> "true");
     }
 
     @BeforeEach
     void client() {
         FHIR.getRestfulClientFactory().setServerValidationMode(ServerValidationModeEnum.NEVER);
         client = FHIR.newRestfulGenericClient(base());
+        systemToken = token("system/*.cruds", null, null);
+        client.registerInterceptor(new ca.uhn.fhir.rest.client.interceptor.BearerTokenAuthInterceptor(systemToken));
+    }
+
+    /** A token from the server's dev issuer (the same key the token command uses). */
+    protected String token(String scope, String patientId, String practitionerId) {
+        return org.hygie.fhir.security.DevIssuer.open(dataDir).sign("hygie", "test-client", scope, patientId, practitionerId,
+                java.time.Duration.ofHours(1));
     }
 
     protected String base() {
         return "http://localhost:" + port + "/fhir";
     }
 
+    /**
+     * A request with the system token, unless {@code headers} carry their own Authorization (the value
+     * {@code none} sends none: an anonymous request).
+     */
     protected HttpResponse<String> http(String method, String path, String body, String... headers) {
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(path.startsWith("http") ? path : base() + "/" + path))
                 .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
         if (body != null) {
             request.header("Content-Type", JSON);
         }
+        request.setHeader("Authorization", "Bearer " + systemToken);
         for (int i = 0; i < headers.length; i += 2) {
+            if (headers[i].equalsIgnoreCase("Authorization") && headers[i + 1].equals("none")) {
+                request = copyWithout(request, "Authorization");
+                continue;
+            }
             request.setHeader(headers[i], headers[i + 1]);
         }
         try {
@@ -68,6 +90,18 @@ abstract class HttpTestBase {
             Thread.currentThread().interrupt();
             throw new IllegalStateException(e);
         }
+    }
+
+    private static HttpRequest.Builder copyWithout(HttpRequest.Builder request, String header) {
+        HttpRequest built = request.build();
+        HttpRequest.Builder copy = HttpRequest.newBuilder(built.uri())
+                .method(built.method(), built.bodyPublisher().orElse(HttpRequest.BodyPublishers.noBody()));
+        built.headers().map().forEach((name, values) -> {
+            if (!name.equalsIgnoreCase(header)) {
+                values.forEach(v -> copy.header(name, v));
+            }
+        });
+        return copy;
     }
 
     /** Asserts the status and that the body is an OperationOutcome (never a stack trace), returning it. */

@@ -25,7 +25,7 @@ class LoadCommandHttpTest extends HttpTestBase {
         int slots = count("Slot");
 
         ByteArrayOutputStream out = new ByteArrayOutputStream();
-        int exit = LoadCommand.run(new String[] {"load", dir.toString(), "--url=" + base(), "--parallel=2"},
+        int exit = LoadCommand.run(new String[] {"load", dir.toString(), "--url=" + base(), "--parallel=2", "--token=" + systemToken},
                 new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(new ByteArrayOutputStream()));
 
         String summary = out.toString(StandardCharsets.UTF_8);
@@ -39,7 +39,7 @@ class LoadCommandHttpTest extends HttpTestBase {
                 + "{\"resourceType\":\"Slot\",\"status\":\"free\",\"schedule\":{\"reference\":\"Schedule/nowhere\"},"
                 + "\"start\":\"2027-03-01T08:00:00Z\",\"end\":\"2027-03-01T08:15:00Z\"},\"request\":{\"method\":\"POST\",\"url\":\"Slot\"}}]}");
         out.reset();
-        int again = LoadCommand.run(new String[] {"load", dir.toString(), "--url=" + base()},
+        int again = LoadCommand.run(new String[] {"load", dir.toString(), "--url=" + base(), "--token=" + systemToken},
                 new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(new ByteArrayOutputStream()));
         assertThat(again).isEqualTo(1);
         assertThat(out.toString(StandardCharsets.UTF_8)).contains("zzz-broken.json: HTTP 422").contains("Schedule/nowhere");

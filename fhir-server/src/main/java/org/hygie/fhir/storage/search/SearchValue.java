@@ -38,6 +38,9 @@ public sealed interface SearchValue {
     /** Matches nothing (a chain or _has whose inner search found nothing). */
     record Nothing() implements SearchValue {}
 
+    /** Access restriction only: the store's compartment name ({@code key} null: outside every compartment). */
+    record Compartment(String key) implements SearchValue {}
+
     /** A value of a protected parameter, as the blind-index digest it must equal. */
     record Blind(String digestHex) implements SearchValue {}
 }

@@ -1,0 +1,83 @@
+package org.hygie.fhir.security;
+
+import ca.uhn.fhir.context.FhirContext;
+import com.nimbusds.jose.jwk.JWKSet;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import org.hygie.fhir.config.HygieProperties;
+import org.hygie.fhir.storage.ResourceService;
+import org.hygie.fhir.storage.search.SearchQuery;
+import org.hygie.fhir.storage.search.SearchRequestParser;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.boot.web.servlet.FilterRegistrationBean;
+import org.springframework.boot.web.servlet.ServletRegistrationBean;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.core.Ordered;
+import org.springframework.core.env.Environment;
+
+/** Wires authentication (bearer tokens) and authorization (scopes, compartments) in front of the store. */
+@Configuration(proxyBeanMethods = false)
+class SecurityConfig {
+    private static final Logger log = LoggerFactory.getLogger(SecurityConfig.class);
+
+    @Bean
+    TokenVerifier tokenVerifier(HygieProperties properties, Environment environment) {
+        HygieProperties.Security security = properties.security();
+        List<TokenVerifier.Issuer> issuers = security.issuers().stream()
+                .map(i -> new TokenVerifier.Issuer(i.issuer(), i.jwksUri(), i.publicKeyFile(), i.audience() != null ? i.audience() : security.audience()))
+                .toList();
+        if (security.devIssuer()) {
+            if (Arrays.asList(environment.getActiveProfiles()).contains("prod")) {
+                throw new IllegalStateException("hygie.security.dev-issuer=true is refused in the prod profile");
+            }
+            log.warn("hygie.security.dev-issuer=true: tokens signed with the dev key under {} are trusted."
+                    + " Development and tests only.", properties.dataDir().resolve("dev-issuer"));
+            DevIssuer dev = DevIssuer.open(properties.dataDir());
+            return TokenVerifier.ofKeys(DevIssuer.ISSUER, new JWKSet(dev.publicKey()), security.audience(), security.clockSkew(), issuers);
+        }
+        if (issuers.isEmpty()) {
+            log.warn("No token issuer is configured: only the public directory (and metadata) is served; every other request"
+                    + " gets 401. Configure hygie.security.issuers[0].issuer, .jwks-uri (or .public-key-file) and"
+                    + " hygie.security.audience; for development, hygie.security.dev-issuer=true and the 'token' command.");
+        }
+        return new TokenVerifier(issuers, security.clockSkew());
+    }
+
+    @Bean
+    ScopeAccessControl scopeAccessControl(ResourceService service) {
+        ScopeAccessControl control = new ScopeAccessControl();
+        service.setAccessControl(control);
+        return control;
+    }
+
+    @Bean
+    FilterRegistrationBean<AuthenticationFilter> authenticationFilter(TokenVerifier verifier, ResourceService service,
+                                                                      SearchRequestParser parser, FhirContext fhirContext,
+                                                                      ScopeAccessControl control) {
+        AuthenticationFilter filter = new AuthenticationFilter(verifier,
+                caller -> ScopeAccessControl.withRoles(caller, practitionerId -> rolesOf(service, parser, practitionerId)), fhirContext);
+        FilterRegistrationBean<AuthenticationFilter> registration = new FilterRegistrationBean<>(filter);
+        registration.addUrlPatterns("/fhir/*");
+        registration.setOrder(Ordered.HIGHEST_PRECEDENCE + 20);
+        return registration;
+    }
+
+    private static List<String> rolesOf(ResourceService service, SearchRequestParser parser, String practitionerId) {
+        SearchQuery query = parser.parse("PractitionerRole", Map.of("practitioner", new String[] {"Practitioner/" + practitionerId},
+                "_count", new String[] {"1000"}), false, null);
+        return service.keys(query).stream().map(k -> k.id()).toList();
+    }
+
+    @Bean
+    ServletRegistrationBean<SmartConfigurationServlet> smartConfiguration(HygieProperties properties) {
+        HygieProperties.Smart smart = properties.security().smart();
+        ServletRegistrationBean<SmartConfigurationServlet> registration = new ServletRegistrationBean<>(
+                new SmartConfigurationServlet(smart.issuer(), smart.authorizationEndpoint(), smart.tokenEndpoint(), smart.jwksUri()),
+                "/fhir/.well-known/smart-configuration", "/.well-known/smart-configuration");
+        registration.setName("smart-configuration");
+        return registration;
+    }
+}

@@ -1,0 +1,174 @@
+package org.hygie.fhir.security;
+
+import com.nimbusds.jose.JOSEException;
+import com.nimbusds.jose.JWSAlgorithm;
+import com.nimbusds.jose.jwk.JWK;
+import com.nimbusds.jose.jwk.JWKSet;
+import com.nimbusds.jose.jwk.source.ImmutableJWKSet;
+import com.nimbusds.jose.jwk.source.JWKSource;
+import com.nimbusds.jose.jwk.source.JWKSourceBuilder;
+import com.nimbusds.jose.proc.BadJOSEException;
+import com.nimbusds.jose.proc.JWSVerificationKeySelector;
+import com.nimbusds.jose.proc.SecurityContext;
+import com.nimbusds.jwt.JWTClaimsSet;
+import com.nimbusds.jwt.SignedJWT;
+import com.nimbusds.jwt.proc.DefaultJWTClaimsVerifier;
+import com.nimbusds.jwt.proc.DefaultJWTProcessor;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.MalformedURLException;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.text.ParseException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Validates bearer JWTs against the configured issuers: signature (keys from the issuer's JWKS URL, cached
+ * and refreshed by Nimbus, or from a PEM public key file), issuer, audience, expiry and not-before with a
+ * clock-skew allowance; then reads the SMART claims ({@code scope}, {@code patient}, {@code fhirUser}).
+ */
+public final class TokenVerifier {
+    private static final Set<JWSAlgorithm> ALGORITHMS = Set.of(JWSAlgorithm.RS256, JWSAlgorithm.RS384, JWSAlgorithm.RS512,
+            JWSAlgorithm.PS256, JWSAlgorithm.PS384, JWSAlgorithm.PS512, JWSAlgorithm.ES256, JWSAlgorithm.ES384, JWSAlgorithm.ES512);
+    private static final Pattern RESOURCE_REF = Pattern.compile("(?:.*/)?(Patient|Practitioner)/([A-Za-z0-9\\-.]{1,64})");
+
+    /** Thrown for any token that is not accepted; the message is safe to return to the client. */
+    public static final class InvalidTokenException extends Exception {
+        InvalidTokenException(String message) {
+            super(message);
+        }
+    }
+
+    /** One trusted issuer: its {@code iss}, where its keys are, and the audience its tokens must name. */
+    public record Issuer(String issuer, String jwksUri, Path publicKeyFile, String audience) {}
+
+    private final Map<String, DefaultJWTProcessor<SecurityContext>> processors = new HashMap<>();
+
+    public TokenVerifier(List<Issuer> issuers, Duration clockSkew) {
+        for (Issuer issuer : issuers) {
+            DefaultJWTProcessor<SecurityContext> processor = new DefaultJWTProcessor<>();
+            processor.setJWSKeySelector(new JWSVerificationKeySelector<>(ALGORITHMS, keys(issuer)));
+            DefaultJWTClaimsVerifier<SecurityContext> claims = new DefaultJWTClaimsVerifier<>(issuer.audience(),
+                    new JWTClaimsSet.Builder().issuer(issuer.issuer()).build(), Set.of("exp", "iat"));
+            claims.setMaxClockSkew((int) clockSkew.toSeconds());
+            processor.setJWTClaimsSetVerifier(claims);
+            processors.put(issuer.issuer(), processor);
+        }
+    }
+
+    public boolean hasIssuers() {
+        return !processors.isEmpty();
+    }
+
+    private static JWKSource<SecurityContext> keys(Issuer issuer) {
+        if (issuer.jwksUri() != null && !issuer.jwksUri().isBlank()) {
+            try {
+                return JWKSourceBuilder.create(URI.create(issuer.jwksUri()).toURL()).retrying(true).build();
+            } catch (MalformedURLException | IllegalArgumentException e) {
+                throw new IllegalStateException("hygie.security.issuers: bad jwks-uri for " + issuer.issuer(), e);
+            }
+        }
+        if (issuer.publicKeyFile() == null) {
+            throw new IllegalStateException("hygie.security.issuers: " + issuer.issuer() + " needs a jwks-uri or a public-key-file");
+        }
+        try {
+            return new ImmutableJWKSet<>(new JWKSet(JWK.parseFromPEMEncodedObjects(Files.readString(issuer.publicKeyFile()))));
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot read the public key file of issuer " + issuer.issuer(), e);
+        } catch (JOSEException e) {
+            throw new IllegalStateException("The public key file of issuer " + issuer.issuer() + " is not a PEM public key", e);
+        }
+    }
+
+    /** Static keys (the dev issuer). */
+    public static TokenVerifier ofKeys(String issuer, JWKSet keys, String audience, Duration clockSkew, List<Issuer> others) {
+        TokenVerifier verifier = new TokenVerifier(others, clockSkew);
+        DefaultJWTProcessor<SecurityContext> processor = new DefaultJWTProcessor<>();
+        processor.setJWSKeySelector(new JWSVerificationKeySelector<>(ALGORITHMS, new ImmutableJWKSet<>(keys)));
+        DefaultJWTClaimsVerifier<SecurityContext> claims = new DefaultJWTClaimsVerifier<>(audience,
+                new JWTClaimsSet.Builder().issuer(issuer).build(), Set.of("exp", "iat"));
+        claims.setMaxClockSkew((int) clockSkew.toSeconds());
+        processor.setJWTClaimsSetVerifier(claims);
+        verifier.processors.put(issuer, processor);
+        return verifier;
+    }
+
+    public Caller verify(String token) throws InvalidTokenException {
+        String issuer;
+        try {
+            issuer = SignedJWT.parse(token).getJWTClaimsSet().getIssuer();
+        } catch (ParseException e) {
+            throw new InvalidTokenException("The bearer token is not a signed JWT");
+        }
+        DefaultJWTProcessor<SecurityContext> processor = issuer == null ? null : processors.get(issuer);
+        if (processor == null) {
+            throw new InvalidTokenException("The bearer token's issuer is not trusted by this server");
+        }
+        JWTClaimsSet claims;
+        try {
+            claims = processor.process(token, null);
+        } catch (BadJOSEException e) {
+            // Nimbus' messages name the failed check (expired, audience, signature) and carry no claim values
+            throw new InvalidTokenException("The bearer token was refused: " + e.getMessage());
+        } catch (ParseException | JOSEException e) {
+            throw new InvalidTokenException("The bearer token could not be verified");
+        }
+        return caller(claims);
+    }
+
+    private static Caller caller(JWTClaimsSet claims) throws InvalidTokenException {
+        try {
+            List<SmartScope> scopes = new ArrayList<>();
+            String scope = claims.getStringClaim("scope");
+            if (scope == null && claims.getStringListClaim("scp") != null) {
+                scope = String.join(" ", claims.getStringListClaim("scp"));
+            }
+            if (scope != null) {
+                for (String s : scope.trim().split("\\s+")) {
+                    SmartScope.parse(s).ifPresent(scopes::add);
+                }
+            }
+            String clientId = first(claims.getStringClaim("client_id"), claims.getStringClaim("azp"), claims.getSubject());
+            if (clientId == null) {
+                throw new InvalidTokenException("The bearer token names no client (client_id, azp or sub)");
+            }
+            String patient = claims.getStringClaim("patient");
+            String practitioner = null;
+            String fhirUser = claims.getStringClaim("fhirUser");
+            if (fhirUser != null) {
+                Matcher m = RESOURCE_REF.matcher(fhirUser);
+                if (!m.matches()) {
+                    throw new InvalidTokenException("fhirUser must be a Patient or Practitioner reference");
+                }
+                if (m.group(1).equals("Practitioner")) {
+                    practitioner = m.group(2);
+                } else if (patient == null) {
+                    patient = m.group(2);
+                }
+            }
+            if (patient != null && !patient.matches("[A-Za-z0-9\\-.]{1,64}")) {
+                throw new InvalidTokenException("The patient claim must be a Patient id");
+            }
+            return new Caller(clientId, claims.getSubject(), patient, practitioner, List.copyOf(scopes), List.of(), claims.getJWTID());
+        } catch (ParseException e) {
+            throw new InvalidTokenException("The bearer token has a malformed claim: " + e.getMessage());
+        }
+    }
+
+    private static String first(String... values) {
+        for (String v : values) {
+            if (v != null && !v.isBlank()) {
+                return v;
+            }
+        }
+        return null;
+    }
+}

@@ -1,0 +1,50 @@
+package org.hygie.fhir.storage;
+
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Supplier;
+
+/**
+ * Who may see and change what. {@link ResourceService} asks it on every read, search and write, so a
+ * restriction applies on every path (plain interactions, transactions, includes, chains, operations); the
+ * security package implements it from the caller's token.
+ */
+public interface AccessControl {
+
+    enum Interaction { CREATE, READ, UPDATE, DELETE, SEARCH }
+
+    /**
+     * What the current caller may reach of {@code type} for {@code interaction}: everything, or only what a
+     * {@link Restriction} selects. Throws the 401/403 to return when the interaction is not allowed at all.
+     */
+    Restriction restriction(String type, Interaction interaction);
+
+    /** Runs {@code work} with the server's own rights: side effects the server decides (rules), not the caller. */
+    <T> T asServer(Supplier<T> work);
+
+    /**
+     * @param compartments null: any compartment; otherwise the patient ids whose compartments are reachable,
+     *                     plus resources outside every compartment when {@code outsideCompartments}
+     * @param criteria     search criteria (as in a query string) every reachable resource also matches
+     */
+    record Restriction(Set<String> compartments, boolean outsideCompartments, Map<String, String[]> criteria) {
+        public static final Restriction NONE = new Restriction(null, true, Map.of());
+
+        public boolean unrestricted() {
+            return compartments == null && criteria.isEmpty();
+        }
+    }
+
+    /** Everything allowed: the storage layer on its own (tests, commands, background jobs). */
+    AccessControl ALL = new AccessControl() {
+        @Override
+        public Restriction restriction(String type, Interaction interaction) {
+            return Restriction.NONE;
+        }
+
+        @Override
+        public <T> T asServer(Supplier<T> work) {
+            return work.get();
+        }
+    };
+}
