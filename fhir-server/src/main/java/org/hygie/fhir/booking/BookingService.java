@@ -165,6 +165,11 @@ public final class BookingService {
 
     /** ITI-116: holds the slots of a $find proposal (or of a stored proposed appointment) as a pending appointment. */
     public Appointment hold(String appointmentReference, String serverBase) {
+        return hold(appointmentReference, serverBase, null);
+    }
+
+    /** @param actingPatient the patient in the caller's context: added as participant when the appointment has none */
+    public Appointment hold(String appointmentReference, String serverBase, String actingPatient) {
         return service.inTransaction(writes -> {
             Appointment appointment = resolve(appointmentReference, "appointment-reference");
             if (appointment.getStatus() != AppointmentStatus.PROPOSED) {
@@ -172,6 +177,7 @@ public final class BookingService {
                         + appointment.getStatus().toCode(), "appointment-reference");
             }
             appointment.setStatus(AppointmentStatus.PENDING);
+            addPatient(appointment, actingPatient);
             appointment.addExtension(BookingRules.HOLD_EXPIRES, new InstantType(Date.from(clock.instant().plus(holdDuration))));
             return (Appointment) store(appointment, writes);
         });
@@ -185,6 +191,12 @@ public final class BookingService {
      */
     public Appointment book(String appointmentReference, Appointment resource, List<Patient> patients, String comment,
                             String bookedBy, String serverBase) {
+        return book(appointmentReference, resource, patients, comment, bookedBy, serverBase, null);
+    }
+
+    /** @param actingPatient the patient in the caller's context: added as participant when the appointment has none */
+    public Appointment book(String appointmentReference, Appointment resource, List<Patient> patients, String comment,
+                            String bookedBy, String serverBase, String actingPatient) {
         if ((appointmentReference == null) == (resource == null)) {
             throw badRequest("$book takes exactly one of appointment-reference and appointment-resource", "appointment-reference");
         }
@@ -213,6 +225,9 @@ public final class BookingService {
                     appointment.addParticipant().setActor(new Reference(ref)).setStatus(ParticipationStatus.ACCEPTED);
                 }
             }
+            if (patients.isEmpty()) {
+                addPatient(appointment, actingPatient);
+            }
             if (comment != null) {
                 appointment.setComment(comment);
             }
@@ -221,6 +236,15 @@ public final class BookingService {
             }
             return (Appointment) store(appointment, writes);
         });
+    }
+
+    /** A patient booking for themselves: a proposal names no patient, the token does. */
+    private static void addPatient(Appointment appointment, String patientId) {
+        if (patientId != null && appointment.getParticipant().stream()
+                .noneMatch(p -> p.getActor().getReference() != null && p.getActor().getReference().startsWith("Patient/"))) {
+            appointment.addParticipant().setActor(new Reference("Patient/" + patientId)).setRequired(Appointment.ParticipantRequired.REQUIRED)
+                    .setStatus(ParticipationStatus.ACCEPTED);
+        }
     }
 
     /** A $find proposal rebuilt from its slot, or a stored appointment. */

@@ -66,7 +66,7 @@ public class AppointmentOperations {
         if (appointment == null || appointment.getReference() == null) {
             throw badRequest("$hold needs appointment-reference (an Appointment from $find, or a proposed one)", "appointment-reference");
         }
-        return bundle(request, List.of(booking.hold(appointment.getReference(), request.getFhirServerBase())));
+        return bundle(request, List.of(booking.hold(appointment.getReference(), request.getFhirServerBase(), actingPatient())));
     }
 
     @Operation(name = "$book", type = Appointment.class, idempotent = false)
@@ -78,8 +78,14 @@ public class AppointmentOperations {
                        RequestDetails request) {
         Appointment booked = booking.book(reference == null ? null : reference.getReference(), resource,
                 patients == null ? List.of() : patients, comment == null ? null : comment.getValue(),
-                bookedBy == null ? null : bookedBy.getReference(), request.getFhirServerBase());
+                bookedBy == null ? null : bookedBy.getReference(), request.getFhirServerBase(), actingPatient());
         return bundle(request, List.of(booked));
+    }
+
+    /** The patient a patient-facing app acts for (null for practitioners and system clients). */
+    private static String actingPatient() {
+        org.hygie.fhir.security.Caller caller = org.hygie.fhir.security.CurrentCaller.get();
+        return caller == null || caller.practitionerId() != null ? null : caller.patientId();
     }
 
     private int count(RequestDetails request) {
