@@ -60,6 +60,7 @@ public class BookingLoad {
                             + "\"status\":\"accepted\"}]}";
                     HttpRequest request = HttpRequest.newBuilder(URI.create(base + "/Appointment"))
                             .header("Content-Type", "application/fhir+json").header("Prefer", "return=minimal")
+                            .header("Authorization", "Bearer " + System.getenv("HYGIE_TOKEN"))
                             .POST(HttpRequest.BodyPublishers.ofString(body)).build();
                     long t0 = System.nanoTime();
                     int status;

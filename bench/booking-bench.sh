@@ -20,8 +20,11 @@ psqlq -qc "drop database if exists $db" -c "create database $db" >/dev/null 2>&1
 # shellcheck disable=SC2086
 java ${SERVER_JAVA_OPTS:--Xmx512m} -jar fhir-server/target/fhir-server.jar --server.port=$port --hygie.data-dir="$work/server" \
   --spring.datasource.url="jdbc:postgresql://$pghost:$pgport/$db" --spring.datasource.username="$pguser" \
-  --logging.level.root=WARN > "$work/server.log" 2>&1 &
+  --hygie.security.dev-issuer=true --hygie.security.rate-limit.requests-per-second=0 --logging.level.root=WARN > "$work/server.log" 2>&1 &
 server=$!
+HYGIE_TOKEN=$(java -jar fhir-server/target/fhir-server.jar token --scope "system/*.cruds" --client-id booking-bench --ttl 7200 \
+  --hygie.data-dir="$work/server")
+export HYGIE_TOKEN # read by the loader and by BookingLoad
 trap 'kill $server 2>/dev/null || true' EXIT
 for _ in $(seq 1 120); do curl -sf "localhost:$port/fhir/metadata" -o /dev/null && break; sleep 0.5; done
 java -jar fhir-server/target/fhir-server.jar load "$work/data" --url="http://localhost:$port/fhir" --parallel=2 2>/dev/null

@@ -23,12 +23,14 @@ run() { # mode round
   psql -h "$pghost" -p "$pgport" -U "$pguser" -qc "drop database if exists $db" -c "create database $db" >/dev/null 2>&1
   java -Xmx512m -jar "$jar" --server.port=$port --hygie.data-dir="$work/data" --hygie.crypto.mode="$mode" \
     --spring.datasource.url="jdbc:postgresql://$pghost:$pgport/$db" --spring.datasource.username="$pguser" \
+    --hygie.security.dev-issuer=true --hygie.security.rate-limit.requests-per-second=0 \
     --logging.level.root=WARN > "$work/server-$mode-$round.log" 2>&1 &
   local pid=$!
+  token=$(java -jar "$jar" token --scope "system/*.cruds" --client-id crypto-bench --ttl 7200 --hygie.data-dir="$work/data")
   for _ in $(seq 1 120); do curl -sf "localhost:$port/fhir/metadata" -o /dev/null && break; sleep 0.5; done
-  hey -n 500 -c "$concurrency" -m POST -T application/fhir+json -D "$work/patient.json" "http://localhost:$port/fhir/Patient" >/dev/null
+  hey -n 500 -c "$concurrency" -H "Authorization: Bearer $token" -m POST -T application/fhir+json -D "$work/patient.json" "http://localhost:$port/fhir/Patient" >/dev/null
   local id
-  id=$(curl -s "localhost:$port/fhir/Patient?_count=1&_elements=id" | grep -o '"id":"[0-9a-f-]\{36\}"' | tail -1 | cut -d'"' -f4)
+  id=$(curl -s -H "Authorization: Bearer $token" "localhost:$port/fhir/Patient?_count=1&_elements=id" | grep -o '"id":"[0-9a-f-]\{36\}"' | tail -1 | cut -d'"' -f4)
   measure "$mode" create -n 4000 -m POST -T application/fhir+json -D "$work/patient.json" "http://localhost:$port/fhir/Patient"
   measure "$mode" read -n 12000 "http://localhost:$port/fhir/Patient/$id"
   # What autovacuum does soon after a bulk load; without statistics the planner misjudges fresh tables.
@@ -42,7 +44,7 @@ run() { # mode round
 measure() { # mode scenario hey-args...
   local mode=$1 scenario=$2; shift 2
   local out
-  out=$(hey -c "$concurrency" "$@")
+  out=$(hey -c "$concurrency" -H "Authorization: Bearer $token" "$@")
   local rps p99 errors
   rps=$(echo "$out" | awk '/Requests\/sec/ {print $2}')
   p99=$(echo "$out" | awk '/99% in/ {printf "%.1f", $3 * 1000}')

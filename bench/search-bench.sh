@@ -22,8 +22,12 @@ if [ "$reuse" != 1 ]; then
 fi
 java -Xmx1g -jar fhir-server/target/fhir-server.jar --server.port=$port --hygie.data-dir="$serverdir" \
   --spring.datasource.url="jdbc:postgresql://$pghost:$pgport/$db" --spring.datasource.username="$pguser" \
+  --hygie.security.dev-issuer=true --hygie.security.rate-limit.requests-per-second=0 \
   --logging.level.root=WARN > "$work/server.log" 2>&1 &
 server=$!
+HYGIE_TOKEN=$(java -jar fhir-server/target/fhir-server.jar token --scope "system/*.cruds" --client-id search-bench --ttl 7200 \
+  --hygie.data-dir="$serverdir")
+export HYGIE_TOKEN # read by the loader
 trap 'kill $server 2>/dev/null || true' EXIT
 for _ in $(seq 1 120); do curl -sf "localhost:$port/fhir/metadata" -o /dev/null && break; sleep 0.5; done
 
@@ -36,12 +40,12 @@ psql -h "$pghost" -p "$pgport" -U "$pguser" -qc "vacuum analyze" "$db" >/dev/nul
 resources=$(psql -h "$pghost" -p "$pgport" -U "$pguser" -Atc "select count(*) from resource" "$db")
 slots=$(psql -h "$pghost" -p "$pgport" -U "$pguser" -Atc "select count(*) from resource where res_type = 'Slot'" "$db")
 dbsize=$(psql -h "$pghost" -p "$pgport" -U "$pguser" -Atc "select pg_size_pretty(pg_database_size('$db'))" "$db")
-patient=$(curl -s "localhost:$port/fhir/Patient?identifier=urn:oid:1.2.250.1.213.1.4.10%7C2000000000007&_elements=id" | grep -o '"id":"[0-9a-f-]\{36\}"' | tail -1 | cut -d'"' -f4)
+patient=$(curl -s -H "Authorization: Bearer $HYGIE_TOKEN" "localhost:$port/fhir/Patient?identifier=urn:oid:1.2.250.1.213.1.4.10%7C2000000000007&_elements=id" | grep -o '"id":"[0-9a-f-]\{36\}"' | tail -1 | cut -d'"' -f4)
 spec="https://mos.esante.gouv.fr/NOS/TRE_R38-SpecialiteOrdinale/FHIR/TRE-R38-SpecialiteOrdinale"
 
 measure() { # name url
   local out
-  out=$(hey -z "$duration" -c "$concurrency" "$2")
+  out=$(hey -z "$duration" -c "$concurrency" -H "Authorization: Bearer $HYGIE_TOKEN" "$2")
   printf "%-34s %10s %10s %10s %8s\n" "$1" \
     "$(echo "$out" | awk '/Requests\/sec/ {printf "%.0f", $2}')" \
     "$(echo "$out" | awk '/ 50% in/ {printf "%.1f", $3 * 1000}')" \

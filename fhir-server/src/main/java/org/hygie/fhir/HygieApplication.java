@@ -11,6 +11,9 @@ public class HygieApplication {
         if (args.length > 0 && args[0].equals("keys")) {
             System.exit(KeysCommand.run(args, System.out));
         }
+        if (args.length > 0 && args[0].equals("audit")) {
+            System.exit(org.hygie.fhir.audit.AuditCommand.run(args, System.out));
+        }
         if (args.length > 0 && args[0].equals("token")) {
             System.exit(org.hygie.fhir.security.TokenCommand.run(args, System.out, System.err));
         }

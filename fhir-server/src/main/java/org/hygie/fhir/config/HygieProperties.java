@@ -24,7 +24,11 @@ public record HygieProperties(
         @DefaultValue Search search,
         @DefaultValue Crypto crypto,
         @DefaultValue Booking booking,
-        @DefaultValue Security security) {
+        @DefaultValue Security security,
+        @DefaultValue Audit audit) {
+
+    /** @param sealInterval how often new AuditEvents are added to the hash chain */
+    public record Audit(@DefaultValue("5s") Duration sealInterval) {}
 
     /**
      * @param issuers       trusted OAuth 2.0 / OpenID issuers; none (and no dev issuer): only public reads are served

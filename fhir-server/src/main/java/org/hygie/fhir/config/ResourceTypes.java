@@ -6,7 +6,8 @@ import java.util.List;
 public final class ResourceTypes {
     public static final List<String> ALL = List.of(
             "Patient", "Practitioner", "PractitionerRole", "Organization", "Location", "HealthcareService",
-            "Schedule", "Slot", "Appointment", "AppointmentResponse", "DocumentReference", "Binary", "List");
+            "Schedule", "Slot", "Appointment", "AppointmentResponse", "DocumentReference", "Binary", "List",
+            "AuditEvent");
 
     private ResourceTypes() {}
 }

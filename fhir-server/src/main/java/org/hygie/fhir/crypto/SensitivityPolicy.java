@@ -27,6 +27,7 @@ public final class SensitivityPolicy {
             "AppointmentResponse", Set.of("part-status", "practitioner", "location", "appointment"),
             "DocumentReference", Set.of("status", "date", "period", "period-start", "period-end"),
             "List", Set.of("status", "date"),
+            "AuditEvent", Set.of("date", "action", "subtype", "type", "outcome"),
             "Binary", Set.of());
 
     private static final Set<String> PATIENT_TYPES = Set.of("Patient", "RelatedPerson", "Group");

@@ -46,7 +46,9 @@ public final class AuthenticationFilter extends HttpFilter {
             }
         }
         request.setAttribute(Caller.class.getName(), caller);
-        CurrentCaller.bind(caller);
+        String requestId = request.getHeader("X-Request-Id");
+        CurrentCaller.bind(caller, new CurrentCaller.Request(request.getRemoteAddr(),
+                requestId != null && requestId.length() <= 200 ? requestId : null));
         try {
             chain.doFilter(request, response);
         } finally {

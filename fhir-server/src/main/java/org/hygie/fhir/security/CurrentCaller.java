@@ -9,6 +9,48 @@ import java.util.function.Supplier;
 public final class CurrentCaller {
     private static final ThreadLocal<Caller> CALLER = new ThreadLocal<>();
     private static final ThreadLocal<Boolean> AS_SERVER = new ThreadLocal<>();
+    private static final ThreadLocal<Request> REQUEST = new ThreadLocal<>();
+
+    /**
+     * The HTTP request being served, for the audit trail: the client's network address, its X-Request-Id,
+     * and whether its writes were audited already (in their transaction).
+     */
+    public static final class Request {
+        private final String clientAddress;
+        private final String requestId;
+        private boolean writesAudited;
+
+        Request(String clientAddress, String requestId) {
+            this.clientAddress = clientAddress;
+            this.requestId = requestId;
+        }
+
+        public String clientAddress() {
+            return clientAddress;
+        }
+
+        public String requestId() {
+            return requestId;
+        }
+
+        public boolean writesAudited() {
+            return writesAudited;
+        }
+
+        public void markWritesAudited() {
+            writesAudited = true;
+        }
+    }
+
+    /** Null outside a request. */
+    public static Request request() {
+        return REQUEST.get();
+    }
+
+    /** The caller bound to this thread even while the server acts on its own (who the audit names). */
+    public static Caller requester() {
+        return CALLER.get();
+    }
 
     private CurrentCaller() {}
 
@@ -17,13 +59,15 @@ public final class CurrentCaller {
         return Boolean.TRUE.equals(AS_SERVER.get()) ? null : CALLER.get();
     }
 
-    static void bind(Caller caller) {
+    static void bind(Caller caller, Request request) {
         CALLER.set(caller);
+        REQUEST.set(request);
     }
 
     static void unbind() {
         CALLER.remove();
         AS_SERVER.remove();
+        REQUEST.remove();
     }
 
     /** Runs {@code work} with the server's rights (what rules do on a caller's behalf), then restores the caller. */

@@ -58,6 +58,9 @@ public final class ScopeAccessControl implements AccessControl {
             return Restriction.NONE;
         }
         char letter = letter(interaction);
+        if (type.equals("AuditEvent") && letter != 'r' && letter != 's') {
+            throw forbidden("AuditEvents are written by the server only, and never changed");
+        }
         boolean publicRead = PUBLIC_TYPES.contains(type) && (letter == 'r' || letter == 's');
         Optional<SmartScope> scope = caller.scopes().stream()
                 .filter(s -> s.grants(type, letter) && usable(s, caller))

@@ -72,6 +72,47 @@ class SecurityConfig {
     }
 
     @Bean
+    FilterRegistrationBean<SecurityHeadersFilter> securityHeadersFilter() {
+        FilterRegistrationBean<SecurityHeadersFilter> registration = new FilterRegistrationBean<>(new SecurityHeadersFilter());
+        registration.addUrlPatterns("/fhir/*", "/.well-known/*");
+        registration.setOrder(Ordered.HIGHEST_PRECEDENCE);
+        return registration;
+    }
+
+    /** Browser apps: only the configured origins (none by default: CORS requests are then refused by browsers). */
+    @Bean
+    FilterRegistrationBean<org.springframework.web.filter.CorsFilter> corsFilter(HygieProperties properties) {
+        org.springframework.web.cors.CorsConfiguration cors = new org.springframework.web.cors.CorsConfiguration();
+        cors.setAllowedOrigins(properties.security().corsAllowedOrigins());
+        cors.setAllowedMethods(List.of("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"));
+        cors.setAllowedHeaders(List.of("Authorization", "Content-Type", "Accept", "If-Match", "If-None-Match", "If-None-Exist",
+                "If-Modified-Since", "Prefer", "X-Request-Id"));
+        cors.setExposedHeaders(List.of("Location", "Content-Location", "ETag", "Last-Modified", "WWW-Authenticate", "Retry-After"));
+        cors.setMaxAge(3600L);
+        org.springframework.web.cors.UrlBasedCorsConfigurationSource source = new org.springframework.web.cors.UrlBasedCorsConfigurationSource();
+        source.registerCorsConfiguration("/**", cors); // the filter itself is mapped to the API paths only
+        FilterRegistrationBean<org.springframework.web.filter.CorsFilter> registration =
+                new FilterRegistrationBean<>(new org.springframework.web.filter.CorsFilter(source));
+        registration.addUrlPatterns("/fhir/*", "/.well-known/*");
+        registration.setOrder(Ordered.HIGHEST_PRECEDENCE + 10);
+        return registration;
+    }
+
+    @Bean
+    FilterRegistrationBean<RateLimitFilter> rateLimitFilter(HygieProperties properties, FhirContext fhirContext) {
+        HygieProperties.RateLimit limit = properties.security().rateLimit();
+        FilterRegistrationBean<RateLimitFilter> registration = new FilterRegistrationBean<>(
+                new RateLimitFilter(limit.requestsPerSecond(), limit.burst(), fhirContext));
+        registration.addUrlPatterns("/fhir/*");
+        registration.setOrder(Ordered.HIGHEST_PRECEDENCE + 30); // after authentication: keyed by client id
+        registration.setEnabled(limit.requestsPerSecond() > 0);
+        if (limit.requestsPerSecond() <= 0) {
+            log.warn("hygie.security.rate-limit.requests-per-second=0: no per-client rate limit");
+        }
+        return registration;
+    }
+
+    @Bean
     ServletRegistrationBean<SmartConfigurationServlet> smartConfiguration(HygieProperties properties) {
         HygieProperties.Smart smart = properties.security().smart();
         ServletRegistrationBean<SmartConfigurationServlet> registration = new ServletRegistrationBean<>(

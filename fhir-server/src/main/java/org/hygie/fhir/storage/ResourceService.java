@@ -65,6 +65,7 @@ public class ResourceService {
     private final Searches searches;
     private final Compartments compartments;
     private final AccessGuard guard;
+    private volatile WriteAudit audit = WriteAudit.NONE;
     private final Map<String, List<WriteRule>> rules = new java.util.concurrent.ConcurrentHashMap<>();
 
     public ResourceService(ResourceStore store, ResourceCodec codec, IndexExtractor extractor, SearchParameterRegistry registry,
@@ -90,6 +91,16 @@ public class ResourceService {
     /** Who may see and change what, from now on (the default, {@link AccessControl#ALL}, restricts nothing). */
     public void setAccessControl(AccessControl control) {
         guard.use(control);
+    }
+
+    /** Who records changes to patient data (the default records nothing). */
+    public void setWriteAudit(WriteAudit newAudit) {
+        this.audit = newAudit;
+    }
+
+    /** The patient whose compartment a resource belongs to, or null (directory data). */
+    public String patientOf(IBaseResource resource) {
+        return compartments.patientOf(resource, extractor.extract(resource));
     }
 
     public AccessControl accessControl() {
@@ -148,6 +159,14 @@ public class ResourceService {
         return tx.execute(status -> {
             WriteSet writes = new WriteSet();
             T result = work.apply(writes);
+            if (!writes.audited.isEmpty()) {
+                List<WriteAudit.Written> written = List.copyOf(writes.audited);
+                writes.audited.clear();
+                guard.control().asServer(() -> {
+                    audit.record(written, writes);
+                    return null;
+                });
+            }
             integrity.verify(writes);
             writes.restrictedWrites.forEach((key, restriction) -> {
                 if (!writes.deleted.contains(key) && !guard.reachable(key, restriction, searches::unrestrictedKeys)) {
@@ -247,6 +266,13 @@ public class ResourceService {
             writes.cascade = true;
         }
         applyRules(key, head, null, writes);
+        if (audit != WriteAudit.NONE && !key.type().equals("AuditEvent")) {
+            ResourceStore.Version previous = store.readVersion(key, head.version()).orElseThrow();
+            String patientId = previous.payload() == null ? null : patientOf(codec.open(previous));
+            if (patientId != null) {
+                writes.audited.add(new WriteAudit.Written(key, head.version() + 1, "DELETE", patientId));
+            }
+        }
         Instant now = nextInstant(head);
         store.writeVersion(new ResourceStore.NewVersion(head, key.type(), key.id(), head.version() + 1, now, "DELETE", true,
                 "none", null, null, List.of(), Set.of()));
@@ -448,8 +474,13 @@ public class ResourceService {
         ((Resource) resource).getMeta().setVersionId(Integer.toString(version)).setLastUpdated(Date.from(now));
         applyRules(key, previous, resource, writes);
         List<IndexEntry> entries = extractor.extract(resource);
-        String compartment = protector.compartmentKey(compartments.patientOf(resource, entries));
-        Map<ResourceStore.Key, String> held = references.localReferences(resource);
+        String patientId = compartments.patientOf(resource, entries);
+        String compartment = protector.compartmentKey(patientId);
+        if (patientId != null && !key.type().equals("AuditEvent")) {
+            writes.audited.add(new WriteAudit.Written(key, version, method, patientId));
+        }
+        // an audit record names what was accessed, even once it is deleted: it neither blocks deletes nor needs its targets
+        Map<ResourceStore.Key, String> held = key.type().equals("AuditEvent") ? Map.of() : references.localReferences(resource);
         Set<String> links = new HashSet<>();
         held.keySet().stream().filter(k -> !k.type().equals("urn")).forEach(k -> links.add(protector.linkKey(k.type(), k.id())));
         PayloadCodec.Sealed sealed = codec.seal(resource, key, version, compartment);

@@ -17,4 +17,6 @@ public final class WriteSet {
     boolean cascade;
     /** Written by a restricted caller: each must still be within their reach when the transaction ends. */
     final Map<ResourceStore.Key, AccessControl.Restriction> restrictedWrites = new LinkedHashMap<>();
+    /** Patient data written, for the audit trail. */
+    final java.util.List<WriteAudit.Written> audited = new java.util.ArrayList<>();
 }

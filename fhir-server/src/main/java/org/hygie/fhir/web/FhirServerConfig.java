@@ -28,6 +28,7 @@ class FhirServerConfig {
                                                             SearchParameterRegistry registry, SearchRequestParser parser,
                                                             HygieProperties properties, CryptoSettings crypto, BookingService booking,
                                                             SlotGeneration slotGeneration, AvailabilityFeed feed,
+                                                            org.hygie.fhir.audit.AuditTrail auditTrail,
                                                             @Value("${hygie.version:0.1.0}") String version) {
         HistoryRequests history = new HistoryRequests(service, properties.search());
         List<IResourceProvider> resourceProviders = registry.resourceTypes().stream()
@@ -36,7 +37,7 @@ class FhirServerConfig {
         BundleProcessor bundles = new BundleProcessor(fhirContext, service, new EntryExecutor(fhirContext, service, parser));
         HygieRestfulServer server = new HygieRestfulServer(fhirContext, resourceProviders,
                 List.of(new SystemProvider(bundles, history), new AppointmentOperations(booking, properties.search()),
-                        new ScheduleOperations(slotGeneration), new BulkPublishOperation(feed)), List.of(new ServerErrorInterceptor(), new MediaTypeInterceptor()),
+                        new ScheduleOperations(slotGeneration), new BulkPublishOperation(feed)), List.of(new ServerErrorInterceptor(), new MediaTypeInterceptor(), auditTrail),
                 new CapabilityStatementProvider(registry, java.util.stream.Stream.of(AppointmentOperations.DECLARED,
                 ScheduleOperations.DECLARED, BulkPublishOperation.DECLARED).flatMap(List::stream).toList(), crypto.mode() == CryptoSettings.Mode.ENCRYPTED, version));
         ServletRegistrationBean<HygieRestfulServer> registration = new ServletRegistrationBean<>(server, "/fhir/*");

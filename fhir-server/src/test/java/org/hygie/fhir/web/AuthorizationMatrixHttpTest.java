@@ -22,6 +22,13 @@ import org.junit.jupiter.api.TestFactory;
  * exactly which resources match (so a leak through a filter, a total, an include or a chain fails the row).
  */
 class AuthorizationMatrixHttpTest extends HttpTestBase {
+
+    /** Its own server and database: the rows list exact match sets. */
+    @org.springframework.test.context.DynamicPropertySource
+    static void ownServer(org.springframework.test.context.DynamicPropertyRegistry registry) {
+        registry.add("hygie.search.default-page-size", () -> "50");
+    }
+
     private final Map<String, String> ids = new LinkedHashMap<>();
     private final Map<String, String> tokens = new LinkedHashMap<>();
 

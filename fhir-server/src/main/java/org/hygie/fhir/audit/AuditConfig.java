@@ -1,0 +1,48 @@
+package org.hygie.fhir.audit;
+
+import java.time.Clock;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.hygie.fhir.config.HygieProperties;
+import org.hygie.fhir.storage.ResourceService;
+import org.hygie.fhir.storage.Storage;
+import org.slf4j.LoggerFactory;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.jdbc.core.JdbcTemplate;
+
+/** The audit trail: AuditEvents for every access to patient data, and the sealer that chains them. */
+@Configuration(proxyBeanMethods = false)
+public class AuditConfig {
+
+    @Bean
+    public AuditTrail auditTrail(ResourceService service) {
+        AuditTrail trail = new AuditTrail(service, Clock.systemUTC());
+        service.setWriteAudit(trail);
+        return trail;
+    }
+
+    @Bean
+    public AuditChain auditChain(JdbcTemplate jdbc, Storage storage) {
+        return new AuditChain(jdbc, storage.transactions(), Clock.systemUTC());
+    }
+
+    @Bean(destroyMethod = "shutdownNow")
+    ScheduledExecutorService auditSealer(AuditChain chain, HygieProperties properties) {
+        ScheduledExecutorService executor = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "hygie-audit-sealer");
+            t.setDaemon(true);
+            return t;
+        });
+        long every = properties.audit().sealInterval().toMillis();
+        executor.scheduleWithFixedDelay(() -> {
+            try {
+                chain.seal();
+            } catch (RuntimeException e) { // database briefly down: the next round seals what is left
+                LoggerFactory.getLogger(AuditChain.class).warn("audit sealing failed: {}", e.getClass().getSimpleName());
+            }
+        }, every, every, TimeUnit.MILLISECONDS);
+        return executor;
+    }
+}
