@@ -1,6 +1,7 @@
 package org.hygie.fhir.booking;
 
 import static org.hygie.fhir.error.FhirErrors.conflict;
+import static org.hygie.fhir.error.FhirErrors.forbidden;
 import static org.hygie.fhir.error.FhirErrors.unprocessable;
 
 import java.time.Clock;
@@ -247,6 +248,25 @@ public final class BookingRules {
             throw unprocessable("booked-by must be a local reference to a Practitioner, PractitionerRole, RelatedPerson, Organization"
                     + " or Patient", "Appointment.extension('" + BOOKED_BY + "')");
         }
+        if (now != null && !mayClaim(((Reference) now.getValue()).getReference())) {
+            throw forbidden("booked-by names someone else than the user of the token (" + ((Reference) now.getValue()).getReference() + ")");
+        }
+    }
+
+    /**
+     * An end user (a token with fhirUser or a patient context) may only record themselves (or, for a
+     * practitioner, one of their roles) as the one who booked; system clients record whom they act for.
+     */
+    private static boolean mayClaim(String bookedBy) {
+        org.hygie.fhir.security.Caller caller = org.hygie.fhir.security.CurrentCaller.requester();
+        if (caller == null || (caller.practitionerId() == null && caller.patientId() == null)) {
+            return true;
+        }
+        if (caller.practitionerId() != null) {
+            return bookedBy.equals("Practitioner/" + caller.practitionerId())
+                    || caller.roleIds().stream().anyMatch(role -> bookedBy.equals("PractitionerRole/" + role));
+        }
+        return bookedBy.equals("Patient/" + caller.patientId());
     }
 
     private static ResourceStore.Key localKey(Reference ref, String type, String path) {

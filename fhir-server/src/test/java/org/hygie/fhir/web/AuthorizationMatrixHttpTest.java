@@ -32,8 +32,15 @@ class AuthorizationMatrixHttpTest extends HttpTestBase {
     private final Map<String, String> ids = new LinkedHashMap<>();
     private final Map<String, String> tokens = new LinkedHashMap<>();
 
-    /** One row: {@code matches} null = status only; otherwise the ids of the search's matches, exactly. */
-    private record Row(String caller, String method, String path, String body, int status, Set<String> matches) {}
+    /**
+     * One row: {@code matches} null = status only; otherwise the ids of the search's matches, exactly.
+     * {@code audits}: how many AuditEvents the request must leave (one per patient whose data it disclosed or changed).
+     */
+    private record Row(String caller, String method, String path, String body, int status, Set<String> matches, int audits) {
+        Row audits(int expected) {
+            return new Row(caller, method, path, body, status, matches, expected);
+        }
+    }
 
     @TestFactory
     Stream<DynamicTest> matrix() throws Exception {
@@ -58,21 +65,21 @@ class AuthorizationMatrixHttpTest extends HttpTestBase {
         rows.add(row("forged", "GET", "Practitioner", 401));
         rows.add(row("wrongAudience", "GET", "Practitioner", 401));
         // patient A: their compartment, and the public directory
-        rows.add(row("A", "GET", "Patient", 200, "A"));
-        rows.add(row("A", "GET", "Patient/{A}", 200));
+        rows.add(row("A", "GET", "Patient", 200, "A").audits(1));
+        rows.add(row("A", "GET", "Patient/{A}", 200).audits(1));
         rows.add(row("A", "GET", "Patient/{B}", 404));
-        rows.add(row("A", "GET", "Appointment", 200, "AA"));
+        rows.add(row("A", "GET", "Appointment", 200, "AA").audits(1));
         rows.add(row("A", "GET", "Appointment?_summary=count", 200));
         rows.add(row("A", "GET", "Appointment/{AB}", 404));
         rows.add(row("A", "GET", "Appointment/{AB}/_history", 404));
-        rows.add(row("A", "GET", "Appointment/{AA}/_history", 200));
-        rows.add(row("A", "GET", "Appointment?_include=Appointment:patient&_include=Appointment:actor", 200, "AA", "+A", "+RX"));
-        rows.add(row("A", "GET", "Patient?_revinclude=Appointment:patient", 200, "A", "+AA"));
+        rows.add(row("A", "GET", "Appointment/{AA}/_history", 200).audits(1));
+        rows.add(row("A", "GET", "Appointment?_include=Appointment:patient&_include=Appointment:actor", 200, "AA", "+A", "+RX").audits(1));
+        rows.add(row("A", "GET", "Patient?_revinclude=Appointment:patient", 200, "A", "+AA").audits(1));
         rows.add(row("A", "GET", "Appointment?patient=Patient/{B}", 200));
         rows.add(row("A", "GET", "PractitionerRole?_has:Appointment:actor:patient=Patient/{B}", 200));
         rows.add(row("A", "GET", "PractitionerRole?_has:Appointment:actor:patient=Patient/{A}", 200, "RX"));
         rows.add(row("A", "GET", "Appointment?patient.name=Bernard", 200));
-        rows.add(row("A", "GET", "DocumentReference", 200, "DA"));
+        rows.add(row("A", "GET", "DocumentReference", 200, "DA").audits(1));
         rows.add(row("A", "GET", "Organization", 200, "O"));
         rows.add(row("A", "GET", "Appointment/_history", 403));
         rows.add(row("A", "GET", "_history", 403));
@@ -85,38 +92,53 @@ class AuthorizationMatrixHttpTest extends HttpTestBase {
         rows.add(row("slotsOnly", "GET", "Appointment", 403));
         rows.add(row("slotsOnly", "GET", "Slot", 200, "SLX", "SLY"));
         // practitioner X: their roles' appointments, those patients, their documents, their schedules
-        rows.add(row("X", "GET", "Appointment", 200, "AA"));
+        rows.add(row("X", "GET", "Appointment", 200, "AA").audits(1));
         rows.add(row("X", "GET", "Appointment/{AB}", 404));
-        rows.add(row("X", "GET", "Patient", 200, "A"));
+        rows.add(row("X", "GET", "Patient", 200, "A").audits(1));
         rows.add(row("X", "GET", "Patient/{B}", 404));
-        rows.add(row("X", "GET", "DocumentReference", 200, "DA"));
-        rows.add(row("X", "GET", "Appointment?_include=Appointment:patient", 200, "AA", "+A"));
+        rows.add(row("X", "GET", "DocumentReference", 200, "DA").audits(1));
+        rows.add(row("X", "GET", "Appointment?_include=Appointment:patient", 200, "AA", "+A").audits(1));
         rows.add(row("X", "PUT", "Schedule/{SY}", schedule("{SY}", "{RY}"), 404));
         rows.add(row("X", "POST", "Slot", slot("{SY}"), 403));
         rows.add(row("X", "POST", "List", "{\"resourceType\":\"List\",\"status\":\"current\",\"mode\":\"working\"}", 403));
         // practitioner Y: nothing of X's
         rows.add(row("Y", "GET", "DocumentReference", 200));
         rows.add(row("Y", "GET", "DocumentReference/{DA}", 404));
-        rows.add(row("Y", "GET", "Patient", 200, "B"));
+        rows.add(row("Y", "GET", "Patient", 200, "B").audits(1));
         rows.add(row("Y", "GET", "Appointment?_summary=count", 200));
         // system clients: what the scopes say
-        rows.add(row("portal", "GET", "Appointment", 200, "AA", "AB"));
-        rows.add(row("portal", "GET", "Appointment/_history", 200));
+        rows.add(row("portal", "GET", "Appointment", 200, "AA", "AB").audits(2));
+        rows.add(row("portal", "GET", "Appointment/_history", 200).audits(2));
         rows.add(row("portal", "POST", "Appointment", appointment("{A}", "{RX}"), 403));
-        rows.add(row("portalOfA", "GET", "Appointment", 200, "AA"));
+        rows.add(row("portalOfA", "GET", "Appointment", 200, "AA").audits(1));
         rows.add(row("portalOfA", "GET", "Appointment/{AB}", 404));
         rows.add(row("portalOfA", "GET", "Patient", 403));
         // writes that succeed (last: they change what the rows above see)
         rows.add(row("X", "PUT", "Schedule/{SX}", schedule("{SX}", "{RX}"), 200));
         rows.add(row("X", "POST", "Slot", slot("{SX}"), 201));
-        rows.add(row("A", "POST", "Appointment", appointment("{A}", "{RX}"), 201));
-        rows.add(row("A", "POST", "Appointment/$hold", hold("{SLX}"), 200));
+        rows.add(row("A", "POST", "Appointment", appointment("{A}", "{RX}"), 201).audits(1));
+        rows.add(row("A", "POST", "Appointment/$hold", hold("{SLX}"), 200).audits(1));
+        // who booked is the token's user, not what the client claims
+        rows.add(row("A", "POST", "Appointment", bookedBy(appointment("{A}", "{RX}"), "Practitioner/{X}"), 403));
+        rows.add(row("X", "POST", "Appointment", bookedBy(appointment("{A}", "{RX}"), "PractitionerRole/{RX}"), 201).audits(1));
         rows.add(row("anonymous", "POST", "Appointment/$hold", hold("{SLY}"), 401));
+        // operations: $find and the feed are public; slot generation only on one's own schedule
+        rows.add(row("anonymous", "POST", "Appointment/$find", FIND, 200));
+        rows.add(row("anonymous", "GET", "$bulk-publish", 200));
+        rows.add(row("Y", "POST", "Schedule/{SX}/$generate-slots", GENERATE, 403));
+        rows.add(row("A", "POST", "Schedule/{SX}/$generate-slots", GENERATE, 403));
+        rows.add(row("X", "POST", "Schedule/{SX}/$generate-slots", GENERATE, 200));
         return rows.stream().map(r -> DynamicTest.dynamicTest(r.caller() + " " + r.method() + " " + r.path() + " -> " + r.status(),
                 () -> check(r)));
     }
 
+    private static final String FIND = "{\"resourceType\":\"Parameters\",\"parameter\":[{\"name\":\"start\",\"valueDateTime\":"
+            + "\"2027-01-05T00:00:00Z\"},{\"name\":\"end\",\"valueDateTime\":\"2027-01-06T00:00:00Z\"}]}";
+    private static final String GENERATE = "{\"resourceType\":\"Parameters\",\"parameter\":[{\"name\":\"start\",\"valueDate\":"
+            + "\"2027-03-01\"},{\"name\":\"end\",\"valueDate\":\"2027-03-02\"}]}";
+
     private void check(Row row) {
+        int auditsBefore = auditCount();
         String path = fill(row.path());
         String body = row.body() == null ? null : fill(row.body());
         String auth = tokens.containsKey(row.caller()) ? "Bearer " + tokens.get(row.caller()) : "none";
@@ -141,17 +163,23 @@ class AuthorizationMatrixHttpTest extends HttpTestBase {
                 assertThat(bundle.getTotal()).isEqualTo((int) row.matches().stream().filter(m -> !m.startsWith("+")).count());
             }
         }
+        assertThat(auditCount() - auditsBefore).as("AuditEvents left by " + path).isEqualTo(row.audits());
         if (path.endsWith("_summary=count") && row.status() == 200) {
             // each of A and Y takes part in exactly one appointment
             assertThat(parse(Bundle.class, response).getTotal()).isEqualTo(1);
         }
     }
 
+    private int auditCount() {
+        return parse(Bundle.class, http("GET", "AuditEvent?_summary=count", null)).getTotal();
+    }
+
     private void seed() throws Exception {
         ids.put("X", created(http("POST", "Practitioner", "{\"resourceType\":\"Practitioner\",\"name\":[{\"family\":\"Xavier\"}]}")));
         ids.put("Y", created(http("POST", "Practitioner", "{\"resourceType\":\"Practitioner\",\"name\":[{\"family\":\"Yvon\"}]}")));
         ids.put("O", created(http("POST", "Organization", "{\"resourceType\":\"Organization\",\"name\":\"Cabinet\"}")));
-        ids.put("RX", created(http("POST", "PractitionerRole", fill("{\"resourceType\":\"PractitionerRole\",\"practitioner\":{\"reference\":\"Practitioner/{X}\"}}"))));
+        ids.put("RX", created(http("POST", "PractitionerRole", fill("{\"resourceType\":\"PractitionerRole\",\"practitioner\":{\"reference\":\"Practitioner/{X}\"},"
+                + "\"availableTime\":[{\"daysOfWeek\":[\"mon\"],\"availableStartTime\":\"09:00:00\",\"availableEndTime\":\"10:00:00\"}]}"))));
         ids.put("RY", created(http("POST", "PractitionerRole", fill("{\"resourceType\":\"PractitionerRole\",\"practitioner\":{\"reference\":\"Practitioner/{Y}\"}}"))));
         ids.put("SX", created(http("POST", "Schedule", fill(schedule(null, "{RX}")))));
         ids.put("SY", created(http("POST", "Schedule", fill(schedule(null, "{RY}")))));
@@ -178,11 +206,11 @@ class AuthorizationMatrixHttpTest extends HttpTestBase {
 
     private static Row row(String caller, String method, String path, int status, String... matches) {
         boolean search = status == 200 && method.equals("GET") && (path.contains("?") || isSearch(path)) && !path.contains("_summary");
-        return new Row(caller, method, path, null, status, search ? Set.of(matches) : null);
+        return new Row(caller, method, path, null, status, search ? Set.of(matches) : null, 0);
     }
 
     private static Row row(String caller, String method, String path, String body, int status) {
-        return new Row(caller, method, path, body, status, null);
+        return new Row(caller, method, path, body, status, null, 0);
     }
 
     /** A plain GET of a type (no id) is a search whose matches the row lists. */
@@ -206,6 +234,11 @@ class AuthorizationMatrixHttpTest extends HttpTestBase {
         return "{\"resourceType\":\"Appointment\",\"status\":\"booked\",\"start\":\"2027-01-04T09:00:00Z\",\"end\":\"2027-01-04T09:20:00Z\","
                 + "\"participant\":[{\"actor\":{\"reference\":\"Patient/" + patient + "\"},\"status\":\"accepted\"},"
                 + "{\"actor\":{\"reference\":\"PractitionerRole/" + role + "\"},\"status\":\"accepted\"}]}";
+    }
+
+    private static String bookedBy(String appointment, String who) {
+        return appointment.replace("{\"resourceType\":\"Appointment\",", "{\"resourceType\":\"Appointment\",\"extension\":[{\"url\":"
+                + "\"https://hygie.example.org/fhir/StructureDefinition/booked-by\",\"valueReference\":{\"reference\":\"" + who + "\"}}],");
     }
 
     private static String schedule(String id, String role) {
