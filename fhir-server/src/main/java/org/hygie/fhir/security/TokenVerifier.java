@@ -15,6 +15,11 @@ import com.nimbusds.jwt.SignedJWT;
 import com.nimbusds.jwt.proc.DefaultJWTClaimsVerifier;
 import com.nimbusds.jwt.proc.DefaultJWTProcessor;
 import java.io.IOException;
+import java.security.GeneralSecurityException;
+import java.security.KeyFactory;
+import java.security.interfaces.ECPublicKey;
+import java.security.interfaces.RSAPublicKey;
+import java.security.spec.X509EncodedKeySpec;
 import java.io.UncheckedIOException;
 import java.net.MalformedURLException;
 import java.net.URI;
@@ -80,12 +85,30 @@ public final class TokenVerifier {
             throw new IllegalStateException("hygie.security.issuers: " + issuer.issuer() + " needs a jwks-uri or a public-key-file");
         }
         try {
-            return new ImmutableJWKSet<>(new JWKSet(JWK.parseFromPEMEncodedObjects(Files.readString(issuer.publicKeyFile()))));
+            return new ImmutableJWKSet<>(new JWKSet(pemPublicKey(Files.readString(issuer.publicKeyFile()))));
         } catch (IOException e) {
             throw new UncheckedIOException("Cannot read the public key file of issuer " + issuer.issuer(), e);
-        } catch (JOSEException e) {
-            throw new IllegalStateException("The public key file of issuer " + issuer.issuer() + " is not a PEM public key", e);
+        } catch (GeneralSecurityException | IllegalArgumentException e) {
+            throw new IllegalStateException("The public key file of issuer " + issuer.issuer()
+                    + " is not a PEM 'PUBLIC KEY' (RSA or EC, SubjectPublicKeyInfo)", e);
         }
+    }
+
+    /** A PEM SubjectPublicKeyInfo ("BEGIN PUBLIC KEY"), RSA or EC, as a JWK. */
+    static JWK pemPublicKey(String pem) throws GeneralSecurityException {
+        String base64 = pem.replaceAll("-----(BEGIN|END) PUBLIC KEY-----", "").replaceAll("\\s", "");
+        X509EncodedKeySpec spec = new X509EncodedKeySpec(java.util.Base64.getDecoder().decode(base64));
+        java.security.PublicKey key;
+        try {
+            key = KeyFactory.getInstance("RSA").generatePublic(spec);
+        } catch (java.security.spec.InvalidKeySpecException notRsa) {
+            key = KeyFactory.getInstance("EC").generatePublic(spec);
+        }
+        if (key instanceof RSAPublicKey rsa) {
+            return new com.nimbusds.jose.jwk.RSAKey.Builder(rsa).build();
+        }
+        ECPublicKey ec = (ECPublicKey) key;
+        return new com.nimbusds.jose.jwk.ECKey.Builder(com.nimbusds.jose.jwk.Curve.forECParameterSpec(ec.getParams()), ec).build();
     }
 
     /** Static keys (the dev issuer). */
