@@ -37,6 +37,34 @@ public final class AuditEvents {
     public record Access(Caller caller, String clientAddress, String requestId, String action, String subtype, String patientId,
                          List<String> references, String query, Instant recorded) {}
 
+    /**
+     * A key operation (master or index key rotation, crypto-shredding): DICOM Security Alert / Security
+     * Configuration, by the operator account that ran the command. A shredded patient is named by
+     * identifier, not reference: the record must outlive the patient's compartment and key.
+     */
+    public static AuditEvent keyOperation(String description, String shreddedPatientId, String operator, Instant recorded) {
+        AuditEvent event = new AuditEvent();
+        event.getType().setSystem(DCM).setCode("110113").setDisplay("Security Alert");
+        event.addSubtype(new Coding(DCM, "110129", "Security Configuration"));
+        event.setAction(AuditEvent.AuditEventAction.E);
+        event.setRecorded(Date.from(recorded));
+        event.setOutcome(AuditEvent.AuditEventOutcome._0);
+        event.setOutcomeDesc(description);
+        AuditEvent.AuditEventAgentComponent agent = event.addAgent();
+        agent.setRequestor(true);
+        agent.getWho().setIdentifier(new Identifier().setSystem("urn:hygie:operator").setValue(operator));
+        agent.getType().addCoding(new Coding(DCM, "110150", "Application"));
+        event.getSource().setObserver(new Reference().setDisplay("Hygie key command"))
+                .addType(new Coding("http://terminology.hl7.org/CodeSystem/security-source-type", "4", "Application Server"));
+        if (shreddedPatientId != null) {
+            AuditEvent.AuditEventEntityComponent patient = event.addEntity();
+            patient.getWhat().setIdentifier(new Identifier().setSystem("urn:hygie:patient-id").setValue(shreddedPatientId));
+            patient.setType(new Coding(ENTITY_TYPE, "1", "Person"));
+            patient.setRole(new Coding(ENTITY_ROLE, "1", "Patient"));
+        }
+        return event;
+    }
+
     public static AuditEvent of(Access access) {
         AuditEvent event = new AuditEvent();
         event.getType().setSystem("http://terminology.hl7.org/CodeSystem/audit-event-type").setCode("rest").setDisplay("Restful Operation");

@@ -34,6 +34,13 @@ public class KeyOperations {
         return storage.dataKeys();
     }
 
+    /** Records a key operation in the audit trail, in the caller's transaction. */
+    private void audit(String description, String shreddedPatientId) {
+        storage.service().inTransaction(writes -> storage.service().createAs(new ResourceStore.Key("AuditEvent", UUID.randomUUID().toString()),
+                org.hygie.fhir.audit.AuditEvents.keyOperation(description, shreddedPatientId, System.getProperty("user.name", "unknown"),
+                        java.time.Instant.now()), writes));
+    }
+
     /** Live data keys per master key id. */
     public Map<String, Integer> status() {
         return storage.transactions().execute(s -> dataKeys().countByMasterKey());
@@ -55,6 +62,9 @@ public class KeyOperations {
             progress.accept(total);
         }
         log.info("Master key rotation: {} data keys now wrapped by {}", total, keys.currentMasterKey().id());
+        int rewrapped = total;
+        storage.transactions().executeWithoutResult(s -> audit("Master key rotation: " + rewrapped + " data keys re-wrapped by "
+                + keys.currentMasterKey().id(), null));
         return total;
     }
 
@@ -104,6 +114,8 @@ public class KeyOperations {
             settings.delete(Storage.INDEX_ROTATION_PROGRESS);
             keys.destroy(old);
         });
+        int reindexed = done;
+        storage.transactions().executeWithoutResult(s -> audit("Blind-index key rotation: " + reindexed + " resources re-indexed", null));
         log.info("Index key rotation: {} resources re-indexed under a new blind-index key", done);
         return done;
     }
@@ -123,6 +135,7 @@ public class KeyOperations {
             }
             int versions = storage.store().erase(compartment, keyId);
             keys.destroy(compartment);
+            audit("Crypto-shredding of a patient: data key destroyed, " + versions + " stored versions erased", patientId);
             return versions;
         });
         log.info("Crypto-shredding of compartment {}: data key destroyed, {} stored versions erased", compartment, erased);

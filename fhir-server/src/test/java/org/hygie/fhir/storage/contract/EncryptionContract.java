@@ -245,6 +245,10 @@ public abstract class EncryptionContract {
         assertThat(storage.service().history(new org.hygie.fhir.storage.ResourceStore.HistoryQuery("Patient", a.id(), null, null, null, 10, 0)).items())
                 .allMatch(e -> e.resource() == null);
         assertThat(((Patient) storage.service().read(b)).getNameFirstRep().getFamily()).isEqualTo("Garde");
+        // the shredding itself is audited, outside the destroyed compartment, naming the patient by id only
+        assertThat(search(storage, "AuditEvent", "type=http://dicom.nema.org/resources/ontology/DCM|110113"))
+                .singleElement().satisfies(e -> assertThat(((org.hl7.fhir.r4.model.AuditEvent) e).getEntityFirstRep().getWhat()
+                        .getIdentifier().getValue()).isEqualTo(a.id()));
         assertThat(search(storage, "Appointment", "patient=" + b)).extracting(r -> r.getIdElement().getIdPart()).containsExactly(appointmentB.id());
         Storage restarted = Storage.assemble(FHIR, ResourceTypes.ALL, db, TestCrypto.encrypted());
         assertThatThrownBy(() -> restarted.service().read(a)).isInstanceOf(ResourceGoneException.class);
