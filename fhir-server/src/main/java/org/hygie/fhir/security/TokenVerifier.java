@@ -56,8 +56,18 @@ public final class TokenVerifier {
     public record Issuer(String issuer, String jwksUri, Path publicKeyFile, String audience) {}
 
     private final Map<String, DefaultJWTProcessor<SecurityContext>> processors = new HashMap<>();
+    /**
+     * Tokens already verified, until they expire (at most a minute): a signature check costs about a
+     * millisecond of CPU (ES384), and an app sends the same token with every request.
+     */
+    private final com.github.benmanes.caffeine.cache.Cache<String, Verified> verified = com.github.benmanes.caffeine.cache.Caffeine.newBuilder()
+            .maximumSize(10_000).expireAfterWrite(Duration.ofMinutes(1)).build();
+    private Duration clockSkew = Duration.ZERO;
+
+    private record Verified(Caller caller, java.time.Instant expires) {}
 
     public TokenVerifier(List<Issuer> issuers, Duration clockSkew) {
+        this.clockSkew = clockSkew;
         for (Issuer issuer : issuers) {
             DefaultJWTProcessor<SecurityContext> processor = new DefaultJWTProcessor<>();
             processor.setJWSKeySelector(new JWSVerificationKeySelector<>(ALGORITHMS, keys(issuer)));
@@ -125,6 +135,10 @@ public final class TokenVerifier {
     }
 
     public Caller verify(String token) throws InvalidTokenException {
+        Verified known = verified.getIfPresent(token);
+        if (known != null && java.time.Instant.now().isBefore(known.expires().plus(clockSkew))) {
+            return known.caller();
+        }
         String issuer;
         try {
             issuer = SignedJWT.parse(token).getJWTClaimsSet().getIssuer();
@@ -144,7 +158,9 @@ public final class TokenVerifier {
         } catch (ParseException | JOSEException e) {
             throw new InvalidTokenException("The bearer token could not be verified");
         }
-        return caller(claims);
+        Caller caller = caller(claims);
+        verified.put(token, new Verified(caller, claims.getExpirationTime().toInstant()));
+        return caller;
     }
 
     private static Caller caller(JWTClaimsSet claims) throws InvalidTokenException {

@@ -105,7 +105,9 @@ final class AccessGuard {
         SearchParam id = registry.find(key.type(), "_id").orElseThrow();
         SearchQuery byId = new SearchQuery(key.type(), List.of(new SearchQuery.Criterion(id, null,
                 List.of(new SearchValue.Token(null, key.id(), false)))), List.of(), 1, 0, false);
-        return !keys.apply(restrict(byId, restriction)).isEmpty();
+        SearchQuery restricted = restrict(byId, restriction);
+        // nothing added (public data of a type that is never in a compartment): no query needed
+        return restricted.criteria().size() == 1 || !keys.apply(restricted).isEmpty();
     }
 
     /** Types that can sit in a patient's compartment (others are directory data, never in one). */
