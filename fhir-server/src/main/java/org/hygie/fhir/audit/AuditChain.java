@@ -111,7 +111,10 @@ public final class AuditChain {
             previous[0] = hash;
             counts[0]++;
         });
-        jdbc.query("select res_id, version, deleted from resource where res_type = 'AuditEvent' and (version > 1 or deleted)",
+        // a deletion is only legitimate as crypto-shredding, which also erases the payload
+        jdbc.query("""
+                select r.res_id, r.version, r.deleted from resource r where r.res_type = 'AuditEvent' and (r.version > 1
+                or (r.deleted and exists (select 1 from resource_version v where v.resource_pk = r.pk and v.payload is not null)))""",
                 rs -> {
                     problems.add("AuditEvent/" + rs.getString(1) + " has a version " + rs.getInt(2) + (rs.getBoolean(3) ? " (deleted)" : ""));
                 });

@@ -91,6 +91,23 @@ public final class AuditTrail implements WriteAudit {
         return true;
     }
 
+    /** Audits one resource sent outside HAPI (raw document bytes), if it is patient data. */
+    public void disclosed(IBaseResource resource, String subtype) {
+        Caller caller = CurrentCaller.requester();
+        CurrentCaller.Request http = CurrentCaller.request();
+        String patientId = service.patientOf(resource);
+        if (caller == null || http == null || patientId == null) {
+            return;
+        }
+        String reference = resource.fhirType() + "/" + resource.getIdElement().getIdPart()
+                + (resource.getIdElement().hasVersionIdPart() ? "/_history/" + resource.getIdElement().getVersionIdPart() : "");
+        service.accessControl().asServer(() -> service.inTransaction(writes -> {
+            store(new AuditEvents.Access(caller, http.clientAddress(), http.requestId(), "R", subtype, patientId, List.of(reference), null,
+                    clock.instant()), writes);
+            return null;
+        }));
+    }
+
     /** BALP action and restful-interaction subtype of a reading request. */
     private static String[] kind(RestOperationTypeEnum operation) {
         return switch (operation) {

@@ -25,12 +25,17 @@ public class BundleProcessor {
     private final ResourceService service;
     private final EntryExecutor executor;
     private final ReferenceScanner references;
+    private final List<TransactionProfile> profiles = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     public BundleProcessor(FhirContext fhirContext, ResourceService service, EntryExecutor executor) {
         this.fhirContext = fhirContext;
         this.service = service;
         this.executor = executor;
         this.references = new ReferenceScanner(fhirContext);
+    }
+
+    public void addProfile(TransactionProfile profile) {
+        profiles.add(profile);
     }
 
     public Bundle process(Bundle bundle, String serverBase, boolean returnResources) {
@@ -45,6 +50,8 @@ public class BundleProcessor {
     }
 
     private Bundle transaction(Bundle bundle, String serverBase, boolean returnResources) {
+        List<TransactionProfile> applicable = profiles.stream().filter(p -> p.appliesTo(bundle)).toList();
+        applicable.forEach(p -> p.before(bundle));
         List<EntryRequest> requests = new ArrayList<>();
         for (int i = 0; i < bundle.getEntry().size(); i++) {
             requests.add(EntryRequest.of(i, bundle.getEntry().get(i), serverBase));
@@ -71,6 +78,12 @@ public class BundleProcessor {
                 } catch (BaseServerResponseException e) {
                     throw FhirErrors.at(e, request.where());
                 }
+            }
+            if (!applicable.isEmpty()) {
+                List<org.hl7.fhir.instance.model.api.IBaseResource> written = requests.stream()
+                        .filter(r -> r.method() != Bundle.HTTPVerb.GET && r.method() != Bundle.HTTPVerb.DELETE && r.entry().hasResource())
+                        .map(r -> (org.hl7.fhir.instance.model.api.IBaseResource) r.entry().getResource()).toList();
+                applicable.forEach(p -> p.after(written, writes));
             }
             return null;
         });

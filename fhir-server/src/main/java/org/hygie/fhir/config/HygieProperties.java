@@ -25,7 +25,14 @@ public record HygieProperties(
         @DefaultValue Crypto crypto,
         @DefaultValue Booking booking,
         @DefaultValue Security security,
-        @DefaultValue Audit audit) {
+        @DefaultValue Audit audit,
+        @DefaultValue Documents documents) {
+
+    /**
+     * @param maxBytes       largest document content accepted (413 above)
+     * @param maxInlineBytes largest content put inline in FHIR JSON/XML responses (Binary.data); larger ones are served raw only
+     */
+    public record Documents(@DefaultValue("67108864") long maxBytes, @DefaultValue("16777216") long maxInlineBytes) {}
 
     /** @param sealInterval how often new AuditEvents are added to the hash chain */
     public record Audit(@DefaultValue("5s") Duration sealInterval) {}

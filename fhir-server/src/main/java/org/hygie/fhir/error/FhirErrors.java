@@ -31,6 +31,14 @@ public final class FhirErrors {
         return new ca.uhn.fhir.rest.server.exceptions.ForbiddenOperationException(message, outcome(IssueType.FORBIDDEN, message, null));
     }
 
+    /** 406: the resource cannot be produced in the representation the client asked for. */
+    public static ca.uhn.fhir.rest.server.exceptions.UnclassifiedServerFailureException notAcceptable(String message) {
+        ca.uhn.fhir.rest.server.exceptions.UnclassifiedServerFailureException e =
+                new ca.uhn.fhir.rest.server.exceptions.UnclassifiedServerFailureException(406, message);
+        e.setOperationOutcome(outcome(IssueType.NOTSUPPORTED, message, "Accept"));
+        return e;
+    }
+
     /** 401: no (valid) bearer token; the header tells the client to get one. */
     public static ca.uhn.fhir.rest.server.exceptions.AuthenticationException unauthorized(String message) {
         ca.uhn.fhir.rest.server.exceptions.AuthenticationException e = new ca.uhn.fhir.rest.server.exceptions.AuthenticationException(message);

@@ -225,6 +225,7 @@ public class JdbcResourceStore implements ResourceStore {
             indexRows.clear(pk);
         }
         jdbc.update("update resource set deleted = true where compartment = ?", compartment);
+        jdbc.update("delete from binary_content where key_id = ?", keyId); // document content sealed by the same key
         return jdbc.update("update resource_version set payload = null where key_id = ?", keyId);
     }
 

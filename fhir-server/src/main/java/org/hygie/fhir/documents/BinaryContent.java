@@ -1,0 +1,114 @@
+package org.hygie.fhir.documents;
+
+import static org.hygie.fhir.error.FhirErrors.unprocessable;
+
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.function.Supplier;
+import org.hygie.fhir.storage.ResourceService;
+import org.hygie.fhir.storage.ResourceStore;
+import org.hygie.fhir.storage.WriteRule;
+import org.hygie.fhir.storage.WriteSet;
+import org.hl7.fhir.instance.model.api.IBaseResource;
+import org.hl7.fhir.r4.model.Base64BinaryType;
+import org.hl7.fhir.r4.model.Binary;
+import org.hl7.fhir.r4.model.DecimalType;
+import org.hl7.fhir.r4.model.Extension;
+import org.hl7.fhir.r4.model.StringType;
+
+/**
+ * Keeps Binary content out of the resource payload: a Binary written with {@code data} has it moved to the
+ * {@link ContentStore} and is stored with a {@value #CONTENT} extension on its meta instead (Binary has no extensions of its own) (content id, size, SHA-1),
+ * which {@link #inline} turns back into {@code data} for FHIR responses. Clients never set that
+ * extension themselves: only content this request has just streamed may be attached.
+ */
+public final class BinaryContent implements WriteRule {
+    public static final String CONTENT = "https://hygie.example.org/fhir/StructureDefinition/binary-content";
+
+    /** The stored content a Binary names. */
+    public record Ref(String contentId, long size, byte[] sha1) {}
+
+    private final ContentStore content;
+    private final ResourceService service;
+    private final long maxBytes;
+
+    public BinaryContent(ContentStore content, ResourceService service, long maxBytes) {
+        this.content = content;
+        this.service = service;
+        this.maxBytes = maxBytes;
+    }
+
+    @Override
+    public String resourceType() {
+        return "Binary";
+    }
+
+    @Override
+    public void beforeWrite(ResourceStore.Key key, Supplier<IBaseResource> previous, IBaseResource next, WriteSet writes) {
+        if (!(next instanceof Binary binary)) {
+            return;
+        }
+        Extension claimed = binary.getMeta().getExtensionByUrl(CONTENT);
+        if (binary.hasData()) {
+            binary.getMeta().getExtension().removeIf(e -> CONTENT.equals(e.getUrl()));
+            try {
+                ContentStore.Stored stored = content.write(new ByteArrayInputStream(binary.getData()), service.patientOf(binary), maxBytes);
+                binary.setData(null);
+                attach(binary, new Ref(stored.contentId(), stored.size(), stored.sha1()));
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        } else if (claimed != null) {
+            Ref ref = ref(binary);
+            if (ref == null || !content.writtenHere(ref.contentId())) {
+                throw unprocessable("The " + CONTENT + " extension is managed by the server: send the content as Binary.data"
+                        + " or as the raw body of POST/PUT Binary", "Binary.meta.extension");
+            }
+        }
+    }
+
+    static void attach(Binary binary, Ref ref) {
+        Extension ext = binary.getMeta().addExtension().setUrl(CONTENT);
+        ext.addExtension("id", new StringType(ref.contentId()));
+        ext.addExtension("size", new DecimalType(ref.size()));
+        ext.addExtension("sha1", new Base64BinaryType(ref.sha1()));
+    }
+
+    /** The content a stored Binary names, or null. */
+    public static Ref ref(Binary binary) {
+        Extension ext = binary.getMeta().getExtensionByUrl(CONTENT);
+        if (ext == null || ext.getExtensionByUrl("id") == null) {
+            return null;
+        }
+        Extension size = ext.getExtensionByUrl("size");
+        Extension sha1 = ext.getExtensionByUrl("sha1");
+        return new Ref(ext.getExtensionByUrl("id").getValue().primitiveValue(),
+                size == null ? 0 : ((DecimalType) size.getValue()).getValue().longValue(),
+                sha1 == null ? null : ((Base64BinaryType) sha1.getValue()).getValue());
+    }
+
+    /**
+     * The Binary as clients see it: {@code data} back in place of the extension. Content above
+     * {@code maxInline} is not inlined (a 406 telling to ask for the raw bytes).
+     */
+    public void inline(Binary binary, long maxInline) {
+        Ref ref = ref(binary);
+        if (ref == null) {
+            return;
+        }
+        if (ref.size() > maxInline) {
+            throw org.hygie.fhir.error.FhirErrors.notAcceptable("This document (" + ref.size() + " bytes) is too large for"
+                    + " a FHIR " + "representation (hygie.documents.max-inline-bytes = " + maxInline + "); GET it with Accept: "
+                    + binary.getContentType() + " for the raw bytes");
+        }
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream((int) ref.size());
+        try {
+            content.read(ref.contentId(), 0, ref.size(), out);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        binary.getMeta().getExtension().removeIf(e -> CONTENT.equals(e.getUrl()));
+        binary.setData(out.toByteArray());
+    }
+}
