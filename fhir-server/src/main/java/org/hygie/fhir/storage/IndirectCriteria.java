@@ -47,6 +47,16 @@ final class IndirectCriteria {
     }
 
     private SearchQuery.Criterion resolve(String type, SearchQuery.Criterion c) {
+        if (c.anyOf().size() > 1 && c.anyOf().stream().allMatch(v -> v instanceof SearchValue.Chained)) {
+            // a chain through a reference that may point to several types: each type's matches, by value
+            java.util.Set<SearchValue> values = new LinkedHashSet<>();
+            for (SearchValue v : c.anyOf()) {
+                SearchValue.Chained chained = (SearchValue.Chained) v;
+                inner(chained.targetType(), chained.inner(), c).forEach(key -> values.add(new SearchValue.Reference(key.type(), key.id(), null)));
+            }
+            checkBound(values.size(), c);
+            return new SearchQuery.Criterion(c.param(), c.modifier(), values.isEmpty() ? List.of(new SearchValue.Nothing()) : List.copyOf(values));
+        }
         if (c.anyOf().size() != 1) {
             return c;
         }

@@ -61,7 +61,7 @@ class ErrorsHttpTest extends HttpTestBase {
                 c("unknown search parameter", "GET", "Patient?colour=blue", null, 400),
                 c("bad search value", "GET", "Patient?birthdate=someday", null, 400),
                 c("chain through a non-reference", "GET", "Patient?family.name=x", null, 400),
-                c("ambiguous chain", "GET", "Appointment?actor.name=x", null, 400),
+                c("chain to no type with that parameter", "GET", "Appointment?actor.nosuch=x", null, 400),
                 c("negative _count", "GET", "Patient?_count=-5", null, 400),
                 c("bad _since", "GET", "Patient/_history?_since=yesterday", null, 400),
                 c("unsupported media type", "POST", "Patient", "name=x", 415, "Content-Type", "text/plain"),

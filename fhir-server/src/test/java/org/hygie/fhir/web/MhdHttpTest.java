@@ -28,7 +28,9 @@ class MhdHttpTest extends HttpTestBase {
     @Test
     void publishFindRetrieveReplaceAndUpdateMetadata() throws Exception {
         String content = "Compte rendu de consultation " + patient;
-        HttpResponse<String> published = http("POST", "", provide(content, size(content), sha1(content), "Patient/" + patient, 1, null));
+        String author = created(http("POST", "Practitioner", "{\"resourceType\":\"Practitioner\",\"name\":[{\"family\":\"Curie\",\"given\":[\"Marie\"]}]}"));
+        HttpResponse<String> published = http("POST", "", provide(content, size(content), sha1(content), "Patient/" + patient, 1, null,
+                "Practitioner/" + author));
         assertThat(published.statusCode()).as(published.body()).isEqualTo(200);
         Bundle response = parse(Bundle.class, published);
         assertThat(response.getType()).isEqualTo(Bundle.BundleType.TRANSACTIONRESPONSE);
@@ -44,6 +46,14 @@ class MhdHttpTest extends HttpTestBase {
         HttpResponse<String> byPost = http("POST", "DocumentReference/_search", "patient=Patient/" + patient + "&status=current",
                 "Content-Type", "application/x-www-form-urlencoded");
         assertThat(parse(Bundle.class, byPost).getEntry()).hasSize(1);
+
+        // author.given / author.family: a chain through a reference that may point to several types
+        assertThat(parse(Bundle.class, http("GET", "DocumentReference?patient=Patient/" + patient + "&author.given=marie", null)).getEntry()).hasSize(1);
+        assertThat(parse(Bundle.class, http("GET", "DocumentReference?patient=Patient/" + patient + "&author.family=curie", null)).getEntry()).hasSize(1);
+        assertThat(parse(Bundle.class, http("GET", "DocumentReference?patient=Patient/" + patient + "&author.family=pasteur", null)).getEntry()).isEmpty();
+        String ins = parse(org.hl7.fhir.r4.model.Patient.class, http("GET", "Patient/" + patient, null)).getIdentifierFirstRep().getValue();
+        assertThat(parse(Bundle.class, http("GET", "DocumentReference?patient.identifier=urn:oid:1.2.250.1.213.1.4.10%7C" + ins + "&status=current",
+                null)).getEntry()).hasSize(1);
 
         // ITI-68: the attachment URL gives back the very bytes, with the stored content type
         String url = doc.getContentFirstRep().getAttachment().getUrl();
@@ -118,6 +128,10 @@ class MhdHttpTest extends HttpTestBase {
 
     /** An ITI-65 Comprehensive bundle: SubmissionSet(s), one DocumentReference, its Binary. size < 0 / hash null: left out. */
     private static String provide(String content, long size, String hash, String subject, int submissionSets, String replaces) {
+        return provide(content, size, hash, subject, submissionSets, replaces, null);
+    }
+
+    private static String provide(String content, long size, String hash, String subject, int submissionSets, String replaces, String author) {
         StringBuilder entries = new StringBuilder();
         for (int i = 0; i < submissionSets; i++) {
             entries.append("{\"fullUrl\":\"urn:uuid:5b0e3c1a-0000-4000-8000-00000000000").append(i).append("\",\"resource\":{\"resourceType\":\"List\",")
@@ -132,6 +146,7 @@ class MhdHttpTest extends HttpTestBase {
         entries.append("{\"fullUrl\":\"urn:uuid:5b0e3c1a-1111-4000-8000-000000000001\",\"resource\":{\"resourceType\":\"DocumentReference\",")
                 .append("\"status\":\"current\",\"subject\":{\"reference\":\"").append(subject).append("\"},\"date\":\"2026-11-29T10:00:00+01:00\",")
                 .append("\"type\":{\"coding\":[{\"system\":\"http://loinc.org\",\"code\":\"11488-4\",\"display\":\"Consult note\"}]},")
+                .append(author == null ? "" : "\"author\":[{\"reference\":\"" + author + "\"}],")
                 .append(replaces == null ? "" : "\"relatesTo\":[{\"code\":\"replaces\",\"target\":{\"reference\":\"" + replaces + "\"}}],")
                 .append("\"content\":[{\"attachment\":{").append(attachment).append("}}]},")
                 .append("\"request\":{\"method\":\"POST\",\"url\":\"DocumentReference\"}},");

@@ -113,9 +113,16 @@ public class SearchRequestParser {
                     .filter(t -> reference.targets().isEmpty() || reference.targets().contains(t))
                     .filter(t -> registry.find(t, next).isPresent())
                     .toList();
-            if (candidates.size() != 1) {
-                throw badRequest("Chain " + key + ": '" + name + "' may point to " + (candidates.isEmpty() ? "no type with a parameter '"
-                        + next + "'" : String.join(", ", candidates)) + "; name the type, as in " + name + ":Type." + next, key);
+            if (candidates.isEmpty()) {
+                throw badRequest("Chain " + key + ": '" + name + "' points to no type with a parameter '" + next + "'", key);
+            }
+            if (candidates.size() > 1) {
+                // e.g. DocumentReference?author.given=...: any of the types it may point to (resolved by value)
+                List<SearchValue> anyType = new ArrayList<>();
+                for (String candidate : candidates) {
+                    anyType.add(new SearchValue.Chained(candidate, chain(candidate, key, links.subList(1, links.size()), raw, values)));
+                }
+                return new SearchQuery.Criterion(reference, null, List.copyOf(anyType));
             }
             targetType = candidates.get(0);
         } else if (!registry.supportsType(targetType) || !(reference.targets().isEmpty() || reference.targets().contains(targetType))) {

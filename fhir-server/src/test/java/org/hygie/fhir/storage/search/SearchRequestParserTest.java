@@ -86,7 +86,7 @@ class SearchRequestParserTest {
         "gender:missing=maybe; gender:missing",
         "general-practitioner=not a ref; general-practitioner",
         "family.name=x; family.name",
-        "general-practitioner.name=x; general-practitioner.name",
+        "general-practitioner.nosuch=x; general-practitioner.nosuch",
         "_include=Patient:family; _include",
         "_include:deep=Patient:organization; _include:deep",
         "_has:Appointment:patient=x; _has:Appointment:patient",
