@@ -25,7 +25,7 @@ public final class SensitivityPolicy {
             "Appointment", Set.of("status", "date", "end", "practitioner", "location", "slot", "service-type",
                     "service-category", "specialty", "appointment-type", "part-status"),
             "AppointmentResponse", Set.of("part-status", "practitioner", "location", "appointment"),
-            "DocumentReference", Set.of("status", "date", "period", "period-start", "period-end"),
+            "DocumentReference", Set.of("status", "date", "period", "period-start", "period-end", "creation"),
             "List", Set.of("status", "date"),
             "AuditEvent", Set.of("date", "action", "subtype", "type", "outcome"),
             "Binary", Set.of());

@@ -55,6 +55,14 @@ class MhdHttpTest extends HttpTestBase {
         assertThat(parse(Bundle.class, http("GET", "DocumentReference?patient.identifier=urn:oid:1.2.250.1.213.1.4.10%7C" + ins + "&status=current",
                 null)).getEntry()).hasSize(1);
 
+        // ITI-66 and the IHE search parameters published in ig/
+        String lists = "List?patient=Patient/" + patient + "&code=https://profiles.ihe.net/ITI/MHD/CodeSystem/MHDlistTypes%7Csubmissionset&status=current";
+        assertThat(parse(Bundle.class, http("GET", lists + "&sourceId=urn:oid:1.2.250.1.999.1", null)).getEntry()).hasSize(1);
+        assertThat(parse(Bundle.class, http("GET", lists + "&designationType=http://loinc.org%7C11488-4", null)).getEntry()).hasSize(1);
+        assertThat(parse(Bundle.class, http("GET", lists + "&sourceId=urn:oid:1.2.3", null)).getEntry()).isEmpty();
+        assertThat(parse(Bundle.class, http("GET", "DocumentReference?patient=Patient/" + patient + "&creation=ge2026-11-28", null)).getEntry()).hasSize(1);
+        assertThat(parse(Bundle.class, http("GET", "DocumentReference?patient=Patient/" + patient + "&creation=lt2026-11-28", null)).getEntry()).isEmpty();
+
         // ITI-68: the attachment URL gives back the very bytes, with the stored content type
         String url = doc.getContentFirstRep().getAttachment().getUrl();
         assertThat(url).matches(".*Binary/[^/]+");
@@ -135,13 +143,17 @@ class MhdHttpTest extends HttpTestBase {
         StringBuilder entries = new StringBuilder();
         for (int i = 0; i < submissionSets; i++) {
             entries.append("{\"fullUrl\":\"urn:uuid:5b0e3c1a-0000-4000-8000-00000000000").append(i).append("\",\"resource\":{\"resourceType\":\"List\",")
+                    .append("\"extension\":[{\"url\":\"https://profiles.ihe.net/ITI/MHD/StructureDefinition/ihe-sourceId\",")
+                    .append("\"valueIdentifier\":{\"value\":\"urn:oid:1.2.250.1.999.1\"}},{\"url\":")
+                    .append("\"https://profiles.ihe.net/ITI/MHD/StructureDefinition/ihe-designationType\",\"valueCodeableConcept\":")
+                    .append("{\"coding\":[{\"system\":\"http://loinc.org\",\"code\":\"11488-4\"}]}}],")
                     .append("\"status\":\"current\",\"mode\":\"working\",\"code\":{\"coding\":[{\"system\":")
                     .append("\"https://profiles.ihe.net/ITI/MHD/CodeSystem/MHDlistTypes\",\"code\":\"submissionset\"}]},")
                     .append("\"subject\":{\"reference\":\"").append(subject).append("\"},\"date\":\"2026-11-29T10:00:00+01:00\",")
                     .append("\"entry\":[{\"item\":{\"reference\":\"urn:uuid:5b0e3c1a-1111-4000-8000-000000000001\"}}]},")
                     .append("\"request\":{\"method\":\"POST\",\"url\":\"List\"}},");
         }
-        String attachment = "\"contentType\":\"text/plain\",\"url\":\"urn:uuid:5b0e3c1a-2222-4000-8000-000000000002\""
+        String attachment = "\"contentType\":\"text/plain\",\"creation\":\"2026-11-28T09:00:00+01:00\",\"url\":\"urn:uuid:5b0e3c1a-2222-4000-8000-000000000002\""
                 + (size >= 0 ? ",\"size\":" + size : "") + (hash != null ? ",\"hash\":\"" + hash + "\"" : "");
         entries.append("{\"fullUrl\":\"urn:uuid:5b0e3c1a-1111-4000-8000-000000000001\",\"resource\":{\"resourceType\":\"DocumentReference\",")
                 .append("\"status\":\"current\",\"subject\":{\"reference\":\"").append(subject).append("\"},\"date\":\"2026-11-29T10:00:00+01:00\",")
