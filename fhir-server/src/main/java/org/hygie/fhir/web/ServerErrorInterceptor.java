@@ -41,7 +41,7 @@ public class ServerErrorInterceptor {
             cause = exception.getCause();
         }
         if (cause instanceof BaseServerResponseException clientFacing && clientFacing.getStatusCode() < 500) {
-            return clientFacing;
+            return withoutJavaNames(clientFacing);
         }
         if (causedBy(cause, RequestSizeFilter.BodyTooLargeException.class)) {
             String message = "Request body exceeds the configured limit (hygie.max-request-bytes)";
@@ -70,6 +70,27 @@ public class ServerErrorInterceptor {
         log.error("Incident {}: unexpected failure during {} {}", incident, request.getRequestType(), request.getRequestPath(), cause);
         String message = "Internal server error (incident " + incident + ")";
         return new InternalErrorException(message, FhirErrors.outcome(OperationOutcome.IssueType.EXCEPTION, message, null));
+    }
+
+    private static final java.util.regex.Pattern JAVA_EXCEPTION = java.util.regex.Pattern.compile(
+            "\\b(?:[a-z][a-z0-9_]*\\.)+[A-Z][A-Za-z0-9_]*(?:Exception|Error):? ?");
+
+    /** HAPI's parser quotes the Java exception behind a bad value ("java.lang.NumberFormatException: For input..."): the client gets the words only. */
+    private static BaseServerResponseException withoutJavaNames(BaseServerResponseException e) {
+        if (e.getOperationOutcome() == null && e.getMessage() != null && JAVA_EXCEPTION.matcher(e.getMessage()).find()) {
+            String message = JAVA_EXCEPTION.matcher(e.getMessage()).replaceAll("");
+            BaseServerResponseException clean = BaseServerResponseException.newInstance(e.getStatusCode(), message);
+            clean.setOperationOutcome(FhirErrors.outcome(OperationOutcome.IssueType.PROCESSING, message, null));
+            return clean;
+        }
+        if (e.getOperationOutcome() instanceof OperationOutcome outcome) {
+            for (OperationOutcome.OperationOutcomeIssueComponent issue : outcome.getIssue()) {
+                if (issue.hasDiagnostics()) {
+                    issue.setDiagnostics(JAVA_EXCEPTION.matcher(issue.getDiagnostics()).replaceAll(""));
+                }
+            }
+        }
+        return e;
     }
 
     private static boolean causedBy(Throwable t, Class<? extends Throwable> type) {
