@@ -30,6 +30,9 @@ public class BookingLoad {
         int seconds = Integer.parseInt(args[3]);
         double contended = args.length > 4 ? Double.parseDouble(args[4]) : 0.1;
         HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+        // HYGIE_ACK_LOG: every acknowledged (201) booking, "slot appointment" per line, flushed at once (kill tests)
+        String ackLog = System.getenv("HYGIE_ACK_LOG");
+        java.io.PrintWriter acks = ackLog == null ? null : new java.io.PrintWriter(new java.io.FileWriter(ackLog, true), true);
         AtomicInteger next = new AtomicInteger();
         AtomicInteger booked = new AtomicInteger();
         AtomicInteger conflicts = new AtomicInteger();
@@ -65,9 +68,17 @@ public class BookingLoad {
                     long t0 = System.nanoTime();
                     int status;
                     try {
-                        status = http.send(request, HttpResponse.BodyHandlers.discarding()).statusCode();
+                        HttpResponse<Void> response = http.send(request, HttpResponse.BodyHandlers.discarding());
+                        status = response.statusCode();
+                        if (status == 201 && acks != null) {
+                            String location = response.headers().firstValue("Location").orElse("");
+                            synchronized (acks) {
+                                acks.println(slot[0] + " " + location.replaceAll(".*/Appointment/([^/]+)/_history.*", "$1"));
+                            }
+                        }
                     } catch (Exception e) {
                         status = -1;
+                        Thread.sleep(250); // server down (kill tests): back off rather than burn through the slots
                     }
                     long took = System.nanoTime() - t0;
                     if (status == 201) {
