@@ -1,0 +1,283 @@
+package org.hygie.bench;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Supplier;
+import org.HdrHistogram.Histogram;
+import org.HdrHistogram.Recorder;
+
+/**
+ * The benchmark command: generates a dataset, starts the server (encrypted, then plaintext) on the
+ * machine's PostgreSQL, loads the dataset through the API, drives each scenario for a fixed time and
+ * concurrency with latencies in HdrHistogram, reads the server's CPU and RSS from /proc, measures
+ * PostgreSQL's raw single-row insert and primary-key select with pgbench on the same server, and prints
+ * one table with the ratios (JSON too). Compare within one run: the machine is shared and noisy.
+ *
+ * <pre>java -jar bench/target/hygie-bench.jar [--practitioners=100] [--concurrency=8] [--seconds=10]
+ *     [--java-opts="-Xmx512m"] [--no-plaintext] [--json=bench-results.json] [--pg=127.0.0.1:5432:postgres]
+ *     [--jar=fhir-server/target/fhir-server.jar]</pre>
+ */
+public final class Harness {
+    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+
+    /** One measured scenario. */
+    public record Result(String mode, String scenario, long requests, long errors, double perSecond, double p50Ms, double p95Ms,
+                         double p99Ms, double serverCpuPercent, long serverRssMb) {}
+
+    private final Map<String, String> options;
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private final List<Result> results = new ArrayList<>();
+
+    private Harness(Map<String, String> options) {
+        this.options = options;
+    }
+
+    public static void main(String[] args) throws Exception {
+        Map<String, String> options = new LinkedHashMap<>();
+        for (String arg : args) {
+            if (!arg.startsWith("--")) {
+                System.err.println("usage: see the class comment or the README (Benchmark)");
+                System.exit(2);
+            }
+            int eq = arg.indexOf('=');
+            options.put(eq < 0 ? arg.substring(2) : arg.substring(2, eq), eq < 0 ? "true" : arg.substring(eq + 1));
+        }
+        new Harness(options).run();
+    }
+
+    private String option(String name, String fallback) {
+        return options.getOrDefault(name, fallback);
+    }
+
+    private void run() throws Exception {
+        int practitioners = Integer.parseInt(option("practitioners", "100"));
+        int concurrency = Integer.parseInt(option("concurrency", "8"));
+        Duration duration = Duration.ofSeconds(Long.parseLong(option("seconds", "10")));
+        Path work = Files.createTempDirectory("hygie-bench");
+        Path data = work.resolve("data");
+        org.hygie.testdata.DirectoryGenerator.main(new String[] {data.toString(), Integer.toString(practitioners), "2", "42", "300"});
+        List<String> modes = options.containsKey("no-plaintext") ? List.of("encrypted") : List.of("encrypted", "plaintext");
+        for (String mode : modes) {
+            try (Server server = Server.start(option("jar", "fhir-server/target/fhir-server.jar"), mode, option("pg", "127.0.0.1:5432:postgres"),
+                    work.resolve("server-" + mode), option("java-opts", "-Xmx512m"))) {
+                System.err.printf("%s: server up in %d ms; loading...%n", mode, server.startupMillis());
+                server.load(data);
+                Fixtures fixtures = Fixtures.discover(http, server.base(), server.token());
+                results.add(new Result(mode, "startup to first answer (ms)", 1, 0, server.startupMillis(), 0, 0, 0, 0, server.rssMb()));
+                scenarios(mode, server, fixtures, concurrency, duration);
+            }
+        }
+        Map<String, Double> pgbench = Pgbench.measure(option("pg", "127.0.0.1:5432:postgres"), concurrency, duration);
+        print(pgbench, concurrency, duration, practitioners);
+        Path json = Path.of(option("json", "bench-results.json"));
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("at", Instant.now().toString());
+        out.put("options", options);
+        out.put("results", results);
+        out.put("pgbench", pgbench);
+        JSON.writeValue(json.toFile(), out);
+        System.out.println("\nJSON: " + json.toAbsolutePath());
+    }
+
+    private void scenarios(String mode, Server server, Fixtures f, int concurrency, Duration duration) throws Exception {
+        String base = server.base();
+        String auth = "Bearer " + server.token();
+        List<String> patients = new CopyOnWriteArrayList<>();
+        measure(mode, "create Patient", server, concurrency, duration, () -> post(base + "/Patient", auth, "application/fhir+json",
+                ("{\"resourceType\":\"Patient\",\"name\":[{\"family\":\"Bench" + ThreadLocalRandom.current().nextInt(1_000_000)
+                        + "\",\"given\":[\"Anne\"]}],\"birthDate\":\"1980-05-01\",\"gender\":\"female\"}").getBytes(StandardCharsets.UTF_8)),
+                patients);
+        measure(mode, "read Patient", server, concurrency, duration, () -> get(base + "/Patient/" + pick(patients), auth), null);
+        measure(mode, "free-slot search (one day, _include)", server, concurrency, duration, () -> get(base + "/Slot?status=free&start=ge"
+                + f.day() + "&start=lt" + f.nextDay() + "&_count=20&_include=Slot:schedule", auth), null);
+        measure(mode, "directory search (specialty)", server, concurrency, duration,
+                () -> get(base + "/PractitionerRole?specialty=" + f.specialty() + "&_count=20", null), null);
+        AtomicInteger nextSlot = new AtomicInteger();
+        measure(mode, "booking (POST Appointment on a free slot)", server, concurrency, duration, () -> {
+            int i = nextSlot.getAndIncrement();
+            if (i >= f.freeSlots().size()) {
+                return null;
+            }
+            String[] slot = f.freeSlots().get(i);
+            return post(base + "/Appointment", auth, "application/fhir+json", ("{\"resourceType\":\"Appointment\",\"status\":\"booked\","
+                    + "\"start\":\"" + slot[1] + "\",\"end\":\"" + slot[2] + "\",\"slot\":[{\"reference\":\"Slot/" + slot[0] + "\"}],"
+                    + "\"participant\":[{\"actor\":{\"reference\":\"Patient/" + pick(patients) + "\"},\"status\":\"accepted\"}]}")
+                    .getBytes(StandardCharsets.UTF_8));
+        }, null);
+        byte[] document = new byte[64 * 1024];
+        ThreadLocalRandom.current().nextBytes(document);
+        List<String> documents = new CopyOnWriteArrayList<>();
+        measure(mode, "document publish (64 KiB raw Binary)", server, concurrency, duration, () -> HttpRequest.newBuilder(URI.create(base + "/Binary"))
+                .header("Authorization", auth).header("Content-Type", "application/pdf").header("X-Security-Context", "Patient/" + pick(patients))
+                .POST(HttpRequest.BodyPublishers.ofByteArray(document)).build(), documents);
+        measure(mode, "document retrieve (64 KiB raw)", server, concurrency, duration, () -> get(base + "/Binary/" + pick(documents), auth), null);
+    }
+
+    private static HttpRequest get(String url, String auth) {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(30));
+        if (auth != null) {
+            b.header("Authorization", auth);
+        }
+        return b.GET().build();
+    }
+
+    private static HttpRequest post(String url, String auth, String type, byte[] body) {
+        return HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(30)).header("Authorization", auth)
+                .header("Content-Type", type).header("Prefer", "return=minimal").POST(HttpRequest.BodyPublishers.ofByteArray(body)).build();
+    }
+
+    private static String pick(List<String> ids) {
+        return ids.isEmpty() ? "none" : ids.get(ThreadLocalRandom.current().nextInt(ids.size()));
+    }
+
+    /**
+     * Runs {@code next} from {@code concurrency} threads: a warm-up of a third of the duration (not
+     * recorded), then the measured duration. {@code created} collects the ids of 201 Locations.
+     */
+    private void measure(String mode, String scenario, Server server, int concurrency, Duration duration,
+                         Supplier<HttpRequest> next, List<String> created) throws Exception {
+        Recorder recorder = new Recorder(3);
+        AtomicLong errors = new AtomicLong();
+        AtomicLong requests = new AtomicLong();
+        long warmUpEnd = System.nanoTime() + duration.toNanos() / 3;
+        long end = warmUpEnd + duration.toNanos();
+        long[] cpuBefore = new long[1];
+        List<Thread> threads = new ArrayList<>();
+        for (int t = 0; t < concurrency; t++) {
+            Thread worker = new Thread(() -> {
+                boolean measuring = false;
+                while (true) {
+                    long now = System.nanoTime();
+                    if (now >= end) {
+                        return;
+                    }
+                    if (!measuring && now >= warmUpEnd) {
+                        measuring = true;
+                    }
+                    HttpRequest request = next.get();
+                    if (request == null) {
+                        return; // fixtures exhausted (free slots)
+                    }
+                    long t0 = System.nanoTime();
+                    int status;
+                    String location = null;
+                    try {
+                        HttpResponse<Void> response = http.send(request, HttpResponse.BodyHandlers.discarding());
+                        status = response.statusCode();
+                        location = response.headers().firstValue("Location").orElse(null);
+                    } catch (IOException e) {
+                        status = -1;
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                        return;
+                    }
+                    if (created != null && status == 201 && location != null) {
+                        created.add(location.replaceAll(".*/[A-Za-z]+/([^/]+)/_history.*", "$1"));
+                    }
+                    if (measuring) {
+                        recorder.recordValue(Math.max(1, (System.nanoTime() - t0) / 1000));
+                        requests.incrementAndGet();
+                        if (status < 200 || status >= 300) {
+                            errors.incrementAndGet();
+                        }
+                    }
+                }
+            });
+            worker.start();
+            threads.add(worker);
+        }
+        Thread.sleep(Math.max(0, (warmUpEnd - System.nanoTime()) / 1_000_000));
+        recorder.getIntervalHistogram(); // drop the warm-up
+        cpuBefore[0] = server.cpuTicks();
+        long measuredFrom = System.nanoTime();
+        for (Thread thread : threads) {
+            thread.join();
+        }
+        double seconds = (System.nanoTime() - measuredFrom) / 1e9;
+        double cpu = (server.cpuTicks() - cpuBefore[0]) / Server.CLOCK_TICKS / seconds * 100;
+        Histogram h = recorder.getIntervalHistogram();
+        Result result = new Result(mode, scenario, requests.get(), errors.get(), requests.get() / seconds,
+                h.getValueAtPercentile(50) / 1000.0, h.getValueAtPercentile(95) / 1000.0, h.getValueAtPercentile(99) / 1000.0, cpu, server.rssMb());
+        results.add(result);
+        System.err.printf("%s / %s: %.0f req/s, p99 %.1f ms%n", mode, scenario, result.perSecond(), result.p99Ms());
+    }
+
+    private void print(Map<String, Double> pgbench, int concurrency, Duration duration, int practitioners) {
+        System.out.printf("%nHygie benchmark: %d practitioners, concurrency %d, %d s per scenario (after a warm-up), JVM %s%n%n",
+                practitioners, concurrency, duration.toSeconds(), option("java-opts", "-Xmx512m"));
+        System.out.printf("%-10s %-42s %9s %8s %8s %8s %7s %8s %8s%n", "mode", "scenario", "req/s", "p50 ms", "p95 ms", "p99 ms", "errors",
+                "srv CPU%", "RSS MB");
+        for (Result r : results) {
+            System.out.printf("%-10s %-42s %9.0f %8.1f %8.1f %8.1f %7d %8.0f %8d%n", r.mode(), r.scenario(), r.perSecond(), r.p50Ms(), r.p95Ms(),
+                    r.p99Ms(), r.errors(), r.serverCpuPercent(), r.serverRssMb());
+        }
+        System.out.printf("%nPostgreSQL baseline (pgbench, same server, concurrency %d): %.0f single-row inserts/s, %.0f primary-key selects/s%n",
+                concurrency, pgbench.getOrDefault("insert", 0.0), pgbench.getOrDefault("select", 0.0));
+        System.out.println("\nRatios");
+        ratio("create Patient / pgbench insert", rate("encrypted", "create Patient"), pgbench.getOrDefault("insert", 0.0));
+        ratio("read Patient / pgbench select", rate("encrypted", "read Patient"), pgbench.getOrDefault("select", 0.0));
+        for (Result r : results) {
+            if (r.mode().equals("encrypted") && !r.scenario().startsWith("startup")) {
+                double plain = rate("plaintext", r.scenario());
+                if (plain > 0) {
+                    ratio("encrypted / plaintext: " + r.scenario(), r.perSecond(), plain);
+                }
+            }
+        }
+    }
+
+    private double rate(String mode, String scenario) {
+        return results.stream().filter(r -> r.mode().equals(mode) && r.scenario().equals(scenario)).mapToDouble(Result::perSecond).findFirst().orElse(0);
+    }
+
+    private static void ratio(String label, double a, double b) {
+        System.out.printf("  %-62s %6.2f%n", label, b == 0 ? 0 : a / b);
+    }
+
+    /** What the scenarios need from the loaded dataset, found through the API. */
+    record Fixtures(List<String[]> freeSlots, String day, String nextDay, String specialty) {
+        static Fixtures discover(HttpClient http, String base, String token) throws Exception {
+            ObjectMapper json = new ObjectMapper();
+            List<String[]> slots = new ArrayList<>();
+            String url = base + "/Slot?status=free&_count=1000&_elements=id,start,end";
+            while (url != null && slots.size() < 100_000) {
+                JsonNode page = json.readTree(http.send(get(url, "Bearer " + token), HttpResponse.BodyHandlers.ofString()).body());
+                for (JsonNode e : page.path("entry")) {
+                    JsonNode s = e.path("resource");
+                    slots.add(new String[] {s.path("id").asText(), s.path("start").asText(), s.path("end").asText()});
+                }
+                url = null;
+                for (JsonNode link : page.path("link")) {
+                    if (link.path("relation").asText().equals("next")) {
+                        url = link.path("url").asText();
+                    }
+                }
+            }
+            java.util.Collections.shuffle(slots, new java.util.Random(7));
+            String day = slots.isEmpty() ? "2027-01-04" : slots.get(0)[1].substring(0, 10);
+            JsonNode role = json.readTree(http.send(get(base + "/PractitionerRole?_count=1", null), HttpResponse.BodyHandlers.ofString()).body())
+                    .path("entry").path(0).path("resource").path("specialty").path(0).path("coding").path(0);
+            String specialty = java.net.URLEncoder.encode(role.path("system").asText() + "|" + role.path("code").asText(), StandardCharsets.UTF_8);
+            return new Fixtures(slots, day, java.time.LocalDate.parse(day).plusDays(1).toString(), specialty);
+        }
+    }
+}
