@@ -37,6 +37,7 @@ public class BookingLoad {
         AtomicInteger booked = new AtomicInteger();
         AtomicInteger conflicts = new AtomicInteger();
         AtomicInteger errors = new AtomicInteger();
+        java.util.concurrent.ConcurrentHashMap<Integer, AtomicInteger> statuses = new java.util.concurrent.ConcurrentHashMap<>();
         List<long[]> perWorker = new ArrayList<>();
         long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
         ExecutorService pool = Executors.newFixedThreadPool(concurrency);
@@ -81,6 +82,7 @@ public class BookingLoad {
                         Thread.sleep(250); // server down (kill tests): back off rather than burn through the slots
                     }
                     long took = System.nanoTime() - t0;
+                    statuses.computeIfAbsent(status, k -> new AtomicInteger()).incrementAndGet();
                     if (status == 201) {
                         booked.incrementAndGet();
                     } else if (status == 409) {
@@ -102,6 +104,7 @@ public class BookingLoad {
         pool.shutdown();
         double elapsed = (System.nanoTime() - started) / 1e9;
         long[] all = perWorker.stream().flatMapToLong(Arrays::stream).sorted().toArray();
+        System.err.println("statuses: " + new java.util.TreeMap<>(statuses) + " (-1: no connection)");
         System.out.printf("%d %.1f %d %d %d %.1f %.1f %.1f %.1f%n", all.length, elapsed, booked.get(), conflicts.get(), errors.get(),
                 booked.get() / elapsed, pct(all, 50), pct(all, 95), pct(all, 99));
     }
