@@ -10,25 +10,17 @@ practitioners=${1:-50}
 concurrency=${2:-8}
 before=${3:-8}
 outage=${4:-5}
-pghost=127.0.0.1 pgport=5432 pguser=postgres db=hygie_pg_restart_test port=18541
+db=hygie_pg_restart_test port=18541
 cluster=$(ls /etc/postgresql | sort -V | tail -1)
 work=$(mktemp -d)
-psqlq() { psql -h "$pghost" -p "$pgport" -U "$pguser" "$@"; }
-jar=fhir-server/target/fhir-server.jar
-java -cp test-data/target/hygie-test-data-0.1.0-SNAPSHOT.jar org.hygie.testdata.DirectoryGenerator "$work/data" "$practitioners" 1 13 0 >/dev/null
-psqlq -qc "drop database if exists $db" -c "create database $db" >/dev/null 2>&1
-java -Xmx512m -jar "$jar" --server.port=$port --hygie.data-dir="$work/server" --hygie.security.dev-issuer=true \
-  --hygie.security.rate-limit.requests-per-second=0 --spring.datasource.url="jdbc:postgresql://$pghost:$pgport/$db" \
-  --spring.datasource.username="$pguser" --spring.datasource.hikari.connection-timeout=2000 --logging.level.root=WARN > "$work/server.log" 2>&1 &
-server=$!
+# shellcheck source=bench/lib.sh
+. bench/lib.sh
 trap 'kill $server 2>/dev/null || true; pg_ctlcluster --skip-systemctl-redirect "$cluster" main start 2>/dev/null || true' EXIT
-for _ in $(seq 1 240); do curl -sf "localhost:$port/fhir/metadata" -o /dev/null && break; sleep 0.25; done
-export HYGIE_TOKEN
-HYGIE_TOKEN=$(java -jar "$jar" token --scope "system/*.cruds" --ttl 3600 --hygie.data-dir="$work/server")
-java -jar "$jar" load "$work/data" --url="http://localhost:$port/fhir" --parallel=2 >/dev/null 2>&1
-psqlq -Atc "select r.res_id || ' ' || to_char(to_timestamp(sa.start_low / 1000.0) at time zone 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.MS\"Z\"')
-  || ' ' || to_char(to_timestamp(sa.end_low / 1000.0) at time zone 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.MS\"Z\"')
-  from slot_availability sa join resource r on r.pk = sa.resource_pk where sa.status = 'free' order by random()" "$db" > "$work/slots.txt"
+
+fresh_database "$db"
+start_server "$port" "$work/server" "$db" --spring.datasource.hikari.connection-timeout=2000
+generate_and_load "$work/server" "$port" "$practitioners" 13 "$work"
+free_slots "$db" > "$work/slots.txt"
 
 HYGIE_ACK_LOG="$work/acks.txt" java bench/BookingLoad.java "http://localhost:$port/fhir" "$work/slots.txt" "$concurrency" \
   $(( before + outage + 15 )) 0 > "$work/load.txt" 2> "$work/load.err" &
@@ -49,9 +41,7 @@ while read -r slot appointment; do
     || { missing=$(( missing + 1 )); echo "lost: Appointment/$appointment (Slot/$slot)"; }
 done < "$work/acks.txt"
 other5xx=$(echo "$statuses" | grep -oE '\b5[0-9][0-9]=[0-9]+' | grep -v '^503=' | cut -d= -f2 | paste -sd+ | bc 2>/dev/null || echo 0)
-inconsistent=$(psqlq -Atc "select count(*) from slot_availability sa join resource r on r.pk = sa.resource_pk
-  left join slot_reservation sr on sr.slot_id = r.res_id
-  where (sr.slot_id is null and sa.status = 'busy-tentative') or (sr.slot_id is not null and sa.status = 'free')" "$db")
+inconsistent=$(disagreements "$db")
 
 printf "%-44s %s\n" "requests (201 + 409 + errors)" "$requests ($booked + $conflicts + $errors)"
 printf "%-44s %s\n" "HTTP statuses" "${statuses#statuses: }"

@@ -1,13 +1,10 @@
 package org.hygie.fhir.audit;
 
 import java.time.Clock;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import org.hygie.fhir.config.HygieProperties;
 import org.hygie.fhir.storage.ResourceService;
 import org.hygie.fhir.storage.Storage;
-import org.slf4j.LoggerFactory;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.jdbc.core.JdbcTemplate;
@@ -30,19 +27,6 @@ public class AuditConfig {
 
     @Bean(destroyMethod = "shutdownNow")
     ScheduledExecutorService auditSealer(AuditChain chain, HygieProperties properties) {
-        ScheduledExecutorService executor = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "hygie-audit-sealer");
-            t.setDaemon(true);
-            return t;
-        });
-        long every = properties.audit().sealInterval().toMillis();
-        executor.scheduleWithFixedDelay(() -> {
-            try {
-                chain.seal();
-            } catch (RuntimeException e) { // database briefly down: the next round seals what is left
-                LoggerFactory.getLogger(AuditChain.class).warn("audit sealing failed: {}", e.getClass().getSimpleName());
-            }
-        }, every, every, TimeUnit.MILLISECONDS);
-        return executor;
+        return org.hygie.fhir.config.BackgroundTask.every(properties.audit().sealInterval(), "audit-sealer", chain::seal);
     }
 }

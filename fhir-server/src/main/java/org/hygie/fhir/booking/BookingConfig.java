@@ -1,9 +1,7 @@
 package org.hygie.fhir.booking;
 
 import java.time.Clock;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import org.hygie.fhir.config.HygieProperties;
 import org.hygie.fhir.storage.Storage;
 import org.springframework.context.annotation.Bean;
@@ -37,19 +35,6 @@ class BookingConfig {
     @Bean(destroyMethod = "shutdownNow")
     ScheduledExecutorService holdSweeper(Storage storage, SlotReservations reservations, BookingRules rules, HygieProperties properties) {
         HoldSweeper sweeper = new HoldSweeper(storage.service(), reservations, rules, Clock.systemUTC());
-        ScheduledExecutorService executor = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "hygie-hold-sweeper");
-            t.setDaemon(true);
-            return t;
-        });
-        long every = properties.booking().sweepInterval().toMillis();
-        executor.scheduleWithFixedDelay(() -> {
-            try {
-                sweeper.sweep();
-            } catch (RuntimeException e) { // e.g. database briefly down: the next round retries
-                org.slf4j.LoggerFactory.getLogger(HoldSweeper.class).warn("hold sweep failed: {}", e.getClass().getSimpleName());
-            }
-        }, every, every, TimeUnit.MILLISECONDS);
-        return executor;
+        return org.hygie.fhir.config.BackgroundTask.every(properties.booking().sweepInterval(), "hold-sweeper", sweeper::sweep);
     }
 }

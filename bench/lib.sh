@@ -1,0 +1,44 @@
+# Shared by the reliability and booking scripts (sourced): the machine's PostgreSQL, the packaged jar,
+# a server on a fresh database with the dev issuer and no rate limit, the dataset, the free slots.
+pghost=127.0.0.1 pgport=5432 pguser=postgres
+jar=fhir-server/target/fhir-server.jar
+psqlq() { psql -h "$pghost" -p "$pgport" -U "$pguser" "$@"; }
+
+# fresh_database NAME
+fresh_database() { psqlq -qc "drop database if exists $1" -c "create database $1" >/dev/null 2>&1; }
+
+# start_server PORT DATADIR DB [extra server options...]: sets $server (pid) and $startup_ms, appends to DATADIR.log
+start_server() {
+  local port=$1 dir=$2 db=$3; shift 3
+  # shellcheck disable=SC2086
+  java ${SERVER_JAVA_OPTS:--Xmx512m} -jar "$jar" --server.port="$port" --hygie.data-dir="$dir" --hygie.security.dev-issuer=true \
+    --hygie.security.rate-limit.requests-per-second=0 --spring.datasource.url="jdbc:postgresql://$pghost:$pgport/$db" \
+    --spring.datasource.username="$pguser" --logging.level.root=WARN "$@" >> "$dir.log" 2>&1 &
+  server=$!
+  local started; started=$(date +%s%N)
+  for _ in $(seq 1 480); do curl -sf "localhost:$port/fhir/metadata" -o /dev/null && break; sleep 0.25; done
+  startup_ms=$(( ($(date +%s%N) - started) / 1000000 ))
+}
+
+# generate_and_load DATADIR PORT PRACTITIONERS SEED WORK: a generated directory loaded through the API; exports HYGIE_TOKEN
+generate_and_load() {
+  local dir=$1 port=$2 practitioners=$3 seed=$4 work=$5
+  java -cp test-data/target/hygie-test-data-0.1.0-SNAPSHOT.jar org.hygie.testdata.DirectoryGenerator "$work/data" "$practitioners" 1 "$seed" 0 >/dev/null
+  HYGIE_TOKEN=$(java -jar "$jar" token --scope "system/*.cruds" --ttl 7200 --hygie.data-dir="$dir")
+  export HYGIE_TOKEN
+  java -jar "$jar" load "$work/data" --url="http://localhost:$port/fhir" --parallel=2 >/dev/null 2>&1
+}
+
+# free_slots DB: "id start end" per line, in random order (the input of bench/BookingLoad.java)
+free_slots() {
+  psqlq -Atc "select r.res_id || ' ' || to_char(to_timestamp(sa.start_low / 1000.0) at time zone 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.MS\"Z\"')
+    || ' ' || to_char(to_timestamp(sa.end_low / 1000.0) at time zone 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.MS\"Z\"')
+    from slot_availability sa join resource r on r.pk = sa.resource_pk where sa.status = 'free' order by random()" "$1"
+}
+
+# disagreements DB: slots whose status and reservation disagree
+disagreements() {
+  psqlq -Atc "select count(*) from slot_availability sa join resource r on r.pk = sa.resource_pk
+    left join slot_reservation sr on sr.slot_id = r.res_id
+    where (sr.slot_id is null and sa.status = 'busy-tentative') or (sr.slot_id is not null and sa.status = 'free')" "$1"
+}
