@@ -1,7 +1,6 @@
 package org.hygie.fhir.config;
 
 import ca.uhn.fhir.context.FhirContext;
-import ca.uhn.fhir.parser.StrictErrorHandler;
 import javax.sql.DataSource;
 import org.springframework.boot.autoconfigure.flyway.FlywayMigrationInitializer;
 import org.hygie.fhir.crypto.CryptoSettings;
@@ -19,12 +18,10 @@ import org.springframework.transaction.PlatformTransactionManager;
 @EnableConfigurationProperties(HygieProperties.class)
 class StorageConfig {
 
-    /** The server's own context: strict parsing, so an unknown element or invalid code is a 400, never silently dropped. */
+    /** The server's own context: strict parsing (see {@link FhirContexts}). */
     @Bean
     FhirContext fhirContext() {
-        FhirContext context = FhirContext.forR4();
-        context.setParserErrorHandler(new StrictErrorHandler());
-        return context;
+        return FhirContexts.server();
     }
 
     /** Depends on Flyway's initializer: the schema must be migrated before the store checks its settings. */
