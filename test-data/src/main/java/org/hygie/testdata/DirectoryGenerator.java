@@ -55,16 +55,34 @@ public final class DirectoryGenerator {
         this.weeks = weeks;
     }
 
+    static final String USAGE = "usage: DirectoryGenerator OUT_DIR [--practitioners N] [--weeks W] [--seed S] [--patients P]\n"
+            + "   or: DirectoryGenerator OUT_DIR [practitioners=1000] [weeks=2] [seed=42] [patients=0]";
+
     public static void main(String[] args) throws IOException {
-        if (args.length < 1) {
-            System.err.println("usage: DirectoryGenerator OUT_DIR [practitioners=1000] [weeks=2] [seed=42]");
+        java.util.Map<String, String> named = new java.util.HashMap<>();
+        java.util.List<String> positional = new java.util.ArrayList<>();
+        for (int i = 0; i < args.length; i++) {
+            if (args[i].startsWith("--")) {
+                String name = args[i].contains("=") ? args[i].substring(2, args[i].indexOf('=')) : args[i].substring(2);
+                String value = args[i].contains("=") ? args[i].substring(args[i].indexOf('=') + 1) : (i + 1 < args.length ? args[++i] : null);
+                if (value == null || !java.util.Set.of("practitioners", "weeks", "seed", "patients").contains(name)) {
+                    System.err.println(USAGE);
+                    System.exit(2);
+                }
+                named.put(name, value);
+            } else {
+                positional.add(args[i]);
+            }
+        }
+        if (positional.isEmpty()) {
+            System.err.println(USAGE);
             System.exit(2);
         }
-        Path out = Path.of(args[0]);
-        int practitioners = args.length > 1 ? Integer.parseInt(args[1]) : 1000;
-        int weeks = args.length > 2 ? Integer.parseInt(args[2]) : 2;
-        long seed = args.length > 3 ? Long.parseLong(args[3]) : 42;
-        int patients = args.length > 4 ? Integer.parseInt(args[4]) : 0;
+        Path out = Path.of(positional.get(0));
+        int practitioners = Integer.parseInt(named.getOrDefault("practitioners", positional.size() > 1 ? positional.get(1) : "1000"));
+        int weeks = Integer.parseInt(named.getOrDefault("weeks", positional.size() > 2 ? positional.get(2) : "2"));
+        long seed = Long.parseLong(named.getOrDefault("seed", positional.size() > 3 ? positional.get(3) : "42"));
+        int patients = Integer.parseInt(named.getOrDefault("patients", positional.size() > 4 ? positional.get(4) : "0"));
         Files.createDirectories(out);
         DirectoryGenerator generator = new DirectoryGenerator(seed, LocalDate.of(2027, 3, 1), weeks);
         long slots = 0;
