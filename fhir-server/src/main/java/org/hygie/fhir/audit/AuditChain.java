@@ -55,10 +55,10 @@ public final class AuditChain {
                 long seq = last.isEmpty() ? 0 : (Long) last.get(0)[0];
                 byte[] previous = last.isEmpty() ? GENESIS : (byte[]) last.get(0)[1];
                 List<Object[]> pending = jdbc.query("""
-                        select r.pk, r.res_id, v.payload from resource r
+                        select r.pk, r.res_id, v.payload from audit_pending p
+                        join resource r on r.pk = p.resource_pk
                         join resource_version v on v.resource_pk = r.pk and v.version = 1
-                        where r.res_type = 'AuditEvent' and not exists (select 1 from audit_chain c where c.resource_pk = r.pk)
-                        order by r.pk limit ?""", (rs, i) -> new Object[] {rs.getLong(1), rs.getString(2), rs.getBytes(3)}, BATCH);
+                        order by p.resource_pk limit ?""", (rs, i) -> new Object[] {rs.getLong(1), rs.getString(2), rs.getBytes(3)}, BATCH);
                 Timestamp now = Timestamp.from(clock.instant());
                 List<Object[]> rows = new ArrayList<>();
                 for (Object[] p : pending) {
@@ -69,6 +69,7 @@ public final class AuditChain {
                 }
                 jdbc.batchUpdate("insert into audit_chain (seq, resource_pk, res_id, payload_hash, prev_hash, hash, sealed_at)"
                         + " values (?, ?, ?, ?, ?, ?, ?)", rows);
+                jdbc.batchUpdate("delete from audit_pending where resource_pk = ?", rows.stream().map(r -> new Object[] {r[1]}).toList());
                 return rows.size();
             });
             batch = sealed == null ? 0 : sealed;
@@ -118,12 +119,17 @@ public final class AuditChain {
                 rs -> {
                     problems.add("AuditEvent/" + rs.getString(1) + " has a version " + rs.getInt(2) + (rs.getBoolean(3) ? " (deleted)" : ""));
                 });
-        Long unsealed = jdbc.queryForObject("""
+        // every AuditEvent must be chained or queued: one that is neither was removed from the queue
+        Long lost = jdbc.queryForObject("""
                 select count(*) from resource r where r.res_type = 'AuditEvent'
-                and not exists (select 1 from audit_chain c where c.resource_pk = r.pk)""", Long.class);
+                and not exists (select 1 from audit_chain c where c.resource_pk = r.pk)
+                and not exists (select 1 from audit_pending p where p.resource_pk = r.pk)""", Long.class);
+        if (lost != null && lost > 0) {
+            problems.add(lost + " AuditEvents are neither chained nor queued for chaining");
+        }
+        Long unsealed = jdbc.queryForObject("select count(*) from audit_pending", Long.class);
         Long stale = jdbc.queryForObject("""
-                select count(*) from resource r where r.res_type = 'AuditEvent' and r.last_updated < ?
-                and not exists (select 1 from audit_chain c where c.resource_pk = r.pk)""", Long.class,
+                select count(*) from audit_pending p join resource r on r.pk = p.resource_pk where r.last_updated < ?""", Long.class,
                 Timestamp.from(clock.instant().minus(grace)));
         if (stale != null && stale > 0) {
             problems.add(stale + " AuditEvents older than " + grace.toSeconds() + " s are not chained (is a sealer running?)");

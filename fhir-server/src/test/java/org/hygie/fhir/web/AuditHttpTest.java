@@ -21,6 +21,12 @@ class AuditHttpTest extends HttpTestBase {
     @Autowired
     AuditChain chain;
 
+    /** Sealing only when a test asks (chain.seal()), so what is queued stays queued. */
+    @org.springframework.test.context.DynamicPropertySource
+    static void noBackgroundSealing(org.springframework.test.context.DynamicPropertyRegistry registry) {
+        registry.add("hygie.audit.seal-interval", () -> "1h");
+    }
+
     private String patientA;
     private String patientB;
     private String practitionerX;
@@ -118,6 +124,19 @@ class AuditHttpTest extends HttpTestBase {
         } finally {
             jdbc.execute("alter table resource_version enable trigger audit_event_versions_append_only");
         }
+        assertThat(chain.verify(Duration.ofMinutes(1)).intact()).isTrue();
+    }
+
+    @Test
+    void anAuditEventRemovedFromTheSealingQueueIsDetected() {
+        chain.seal();
+        http("GET", "Patient/" + patientA, null, "Authorization", "Bearer " + token("patient/*.rs", patientA, null));
+        int dequeued = jdbc.update("delete from audit_pending where resource_pk = (select max(resource_pk) from audit_pending)");
+        assertThat(dequeued).isEqualTo(1);
+        assertThat(chain.verify(Duration.ofMinutes(1)).problems()).anySatisfy(p -> assertThat(p).contains("neither chained nor queued"));
+        jdbc.update("insert into audit_pending (resource_pk) select r.pk from resource r where r.res_type = 'AuditEvent'"
+                + " and not exists (select 1 from audit_chain c where c.resource_pk = r.pk) on conflict do nothing");
+        chain.seal();
         assertThat(chain.verify(Duration.ofMinutes(1)).intact()).isTrue();
     }
 
