@@ -13,7 +13,6 @@ import org.hygie.fhir.storage.index.SearchParameterRegistry;
 import org.hygie.fhir.storage.search.SearchQuery;
 import org.hygie.fhir.storage.search.SearchRequestParser;
 import org.hygie.fhir.storage.search.SearchValue;
-import org.hl7.fhir.instance.model.api.IBaseResource;
 
 /**
  * Applies the {@link AccessControl} to what the store runs: a restricted caller's searches get the
@@ -77,7 +76,7 @@ final class AccessGuard {
             criteria.addAll(parser.parse(type, restriction.criteria(), false, null).criteria());
         }
         if (restriction.compartments() != null) {
-            if (mayHoldPatientData(type)) {
+            if (Compartments.mayHoldPatientData(registry, type)) {
                 List<SearchValue> values = new ArrayList<>();
                 restriction.compartments().forEach(id -> values.add(new SearchValue.Compartment(protector.compartmentKey(id))));
                 if (restriction.outsideCompartments()) {
@@ -108,12 +107,6 @@ final class AccessGuard {
         SearchQuery restricted = restrict(byId, restriction);
         // nothing added (public data of a type that is never in a compartment): no query needed
         return restricted.criteria().size() == 1 || !keys.apply(restricted).isEmpty();
-    }
-
-    /** Types that can sit in a patient's compartment (others are directory data, never in one). */
-    private boolean mayHoldPatientData(String type) {
-        return type.equals("Binary") || type.equals("AppointmentResponse") || type.equals("Patient")
-                || registry.forType(type).stream().anyMatch(SearchParam::patientCompartment);
     }
 
     private static SearchParam compartmentParam(String type) {

@@ -13,6 +13,9 @@ import org.hl7.fhir.r4.model.Reference;
 
 /** Which patient's compartment (data key, shredding unit) a resource version belongs to. */
 final class Compartments {
+    /** Types in a compartment through what they point to, not through a patient parameter (see {@link #patientOf}). */
+    private static final java.util.Set<String> FOLLOW_CONTEXT = java.util.Set.of("Binary", "AppointmentResponse");
+
     private final ResourceStore store;
     private final ResourceCodec codec;
     private final IndexExtractor extractor;
@@ -60,4 +63,13 @@ final class Compartments {
                 .orElse(null);
     }
 
+    /** Whether resources of {@code type} can sit in a patient's compartment (others are directory data, never in one). */
+    static boolean mayHoldPatientData(SearchParameterRegistry registry, String type) {
+        return type.equals("Patient") || FOLLOW_CONTEXT.contains(type)
+                || registry.forType(type).stream().anyMatch(org.hygie.fhir.storage.index.SearchParam::patientCompartment);
+    }
+
+    boolean mayHoldPatientData(String type) {
+        return mayHoldPatientData(registry, type);
+    }
 }

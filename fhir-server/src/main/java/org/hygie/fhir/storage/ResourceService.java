@@ -100,7 +100,8 @@ public class ResourceService {
 
     /** The patient whose compartment a resource belongs to, or null (directory data). */
     public String patientOf(IBaseResource resource) {
-        return compartments.patientOf(resource, extractor.extract(resource));
+        // directory data (most of what searches return) needs no index extraction to know it has no patient
+        return compartments.mayHoldPatientData(resource.fhirType()) ? compartments.patientOf(resource, extractor.extract(resource)) : null;
     }
 
     public AccessControl accessControl() {
@@ -266,7 +267,7 @@ public class ResourceService {
             writes.cascade = true;
         }
         applyRules(key, head, null, writes);
-        if (audit != WriteAudit.NONE && !key.type().equals("AuditEvent")) {
+        if (audit != WriteAudit.NONE && !key.type().equals("AuditEvent") && compartments.mayHoldPatientData(key.type())) {
             ResourceStore.Version previous = store.readVersion(key, head.version()).orElseThrow();
             String patientId = previous.payload() == null ? null : patientOf(codec.open(previous));
             if (patientId != null) {
