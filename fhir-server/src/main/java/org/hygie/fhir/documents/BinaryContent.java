@@ -19,12 +19,14 @@ import org.hl7.fhir.r4.model.StringType;
 
 /**
  * Keeps Binary content out of the resource payload: a Binary written with {@code data} has it moved to the
- * {@link ContentStore} and is stored with a {@value #CONTENT} extension on its meta instead (Binary has no extensions of its own) (content id, size, SHA-1),
- * which {@link #inline} turns back into {@code data} for FHIR responses. Clients never set that
- * extension themselves: only content this request has just streamed may be attached.
+ * {@link ContentStore} and is stored with a {@value #CONTENT} extension on its meta instead (Binary has no
+ * extensions of its own: content id, size, SHA-1), which {@link #inline} turns back into {@code data} for
+ * FHIR responses. Clients never set that extension themselves: the only other way in is content the
+ * server has just streamed, handed over as user data ({@link #streamed}), which no request body can carry.
  */
 public final class BinaryContent implements WriteRule {
     public static final String CONTENT = "https://hygie.example.org/fhir/StructureDefinition/binary-content";
+    private static final String STREAMED = BinaryContent.class.getName() + ".streamed";
 
     /** The stored content a Binary names. */
     public record Ref(String contentId, long size, byte[] sha1) {}
@@ -49,9 +51,12 @@ public final class BinaryContent implements WriteRule {
         if (!(next instanceof Binary binary)) {
             return;
         }
+        Ref streamed = (Ref) binary.getUserData(STREAMED);
         Extension claimed = binary.getMeta().getExtensionByUrl(CONTENT);
-        if (binary.hasData()) {
-            binary.getMeta().getExtension().removeIf(e -> CONTENT.equals(e.getUrl()));
+        binary.getMeta().getExtension().removeIf(e -> CONTENT.equals(e.getUrl()));
+        if (streamed != null) {
+            attach(binary, streamed);
+        } else if (binary.hasData()) {
             try {
                 ContentStore.Stored stored = content.write(new ByteArrayInputStream(binary.getData()), service.patientOf(binary), maxBytes);
                 binary.setData(null);
@@ -60,15 +65,17 @@ public final class BinaryContent implements WriteRule {
                 throw new UncheckedIOException(e);
             }
         } else if (claimed != null) {
-            Ref ref = ref(binary);
-            if (ref == null || !content.writtenHere(ref.contentId())) {
-                throw unprocessable("The " + CONTENT + " extension is managed by the server: send the content as Binary.data"
-                        + " or as the raw body of POST/PUT Binary", "Binary.meta.extension");
-            }
+            throw unprocessable("The " + CONTENT + " extension is managed by the server: send the content as Binary.data"
+                    + " or as the raw body of POST/PUT Binary", "Binary.meta.extension");
         }
     }
 
-    static void attach(Binary binary, Ref ref) {
+    /** Marks content the server has just streamed in as this Binary's; the write rule attaches it. */
+    static void streamed(Binary binary, Ref ref) {
+        binary.setUserData(STREAMED, ref);
+    }
+
+    private static void attach(Binary binary, Ref ref) {
         Extension ext = binary.getMeta().addExtension().setUrl(CONTENT);
         ext.addExtension("id", new StringType(ref.contentId()));
         ext.addExtension("size", new DecimalType(ref.size()));

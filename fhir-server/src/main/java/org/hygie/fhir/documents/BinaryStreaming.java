@@ -70,8 +70,6 @@ public final class BinaryStreaming extends HttpFilter {
                     : FhirErrors.outcome(OperationOutcome.IssueType.PROCESSING, e.getMessage(), null));
         } catch (DataAccessException e) {
             fail(response, 503, FhirErrors.outcome(OperationOutcome.IssueType.TRANSIENT, "The database is unavailable; retry", null));
-        } finally {
-            ContentStore.forget();
         }
     }
 
@@ -168,7 +166,7 @@ public final class BinaryStreaming extends HttpFilter {
         ResourceService.Outcome outcome = service.inTransaction(writes -> {
             try {
                 ContentStore.Stored stored = content.write(request.getInputStream(), service.patientOf(binary), maxBytes);
-                BinaryContent.attach(binary, new BinaryContent.Ref(stored.contentId(), stored.size(), stored.sha1()));
+                BinaryContent.streamed(binary, new BinaryContent.Ref(stored.contentId(), stored.size(), stored.sha1()));
             } catch (IOException e) {
                 throw new java.io.UncheckedIOException(e);
             }

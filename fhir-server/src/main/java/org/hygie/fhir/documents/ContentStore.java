@@ -11,9 +11,7 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.sql.Timestamp;
 import java.time.Clock;
-import java.util.HashSet;
 import java.util.List;
-import java.util.Set;
 import java.util.UUID;
 import org.hygie.fhir.crypto.DataKeys;
 import org.hygie.fhir.crypto.EnvelopeCipher;
@@ -28,7 +26,6 @@ import org.springframework.jdbc.core.JdbcTemplate;
  */
 public final class ContentStore {
     static final int CHUNK = 1 << 20;
-    private static final ThreadLocal<Set<String>> WRITTEN_HERE = ThreadLocal.withInitial(HashSet::new);
 
     /** What was stored: its id, size and SHA-1 (what MHD's attachment.hash holds). */
     public record Stored(String contentId, long size, byte[] sha1) {}
@@ -84,26 +81,7 @@ public final class ContentStore {
             filled = nextFilled;
         }
         jdbc.update("update binary_content set size = ?, chunk_count = ? where content_id = ?", size, chunkNo, contentId);
-        WRITTEN_HERE.get().add(contentId);
         return new Stored(contentId, size, sha1.digest());
-    }
-
-    /** Whether {@code contentId} was written by this thread (and not yet {@link #forget}): only such content may be attached. */
-    boolean writtenHere(String contentId) {
-        return WRITTEN_HERE.get().contains(contentId);
-    }
-
-    /** Ends the current request's grace for freshly written content. */
-    static void forget() {
-        WRITTEN_HERE.remove();
-    }
-
-    public long size(String contentId) {
-        List<Long> size = jdbc.queryForList("select size from binary_content where content_id = ?", Long.class, contentId);
-        if (size.isEmpty()) {
-            throw notFound("The content of this Binary is not stored (erased?)");
-        }
-        return size.get(0);
     }
 
     /** Writes bytes [{@code from}, {@code to}) of the content to {@code out}, decrypting a chunk at a time. */
@@ -132,11 +110,6 @@ public final class ContentStore {
                 out.write(plain, offset, end - offset);
             }
         }
-    }
-
-    /** Crypto-shredding: content sealed by the destroyed key is deleted with it. */
-    public int erase(String keyId) {
-        return jdbc.update("delete from binary_content where key_id = ?", keyId);
     }
 
     private static byte[] aad(String contentId, int chunkNo, boolean last) {
