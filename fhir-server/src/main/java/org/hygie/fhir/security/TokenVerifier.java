@@ -62,25 +62,27 @@ public final class TokenVerifier {
      */
     private final com.github.benmanes.caffeine.cache.Cache<String, Verified> verified = com.github.benmanes.caffeine.cache.Caffeine.newBuilder()
             .maximumSize(10_000).expireAfterWrite(Duration.ofMinutes(1)).build();
-    private Duration clockSkew = Duration.ZERO;
+    private final Duration clockSkew;
 
     private record Verified(Caller caller, java.time.Instant expires) {}
 
     public TokenVerifier(List<Issuer> issuers, Duration clockSkew) {
         this.clockSkew = clockSkew;
         for (Issuer issuer : issuers) {
-            DefaultJWTProcessor<SecurityContext> processor = new DefaultJWTProcessor<>();
-            processor.setJWSKeySelector(new JWSVerificationKeySelector<>(ALGORITHMS, keys(issuer)));
-            DefaultJWTClaimsVerifier<SecurityContext> claims = new DefaultJWTClaimsVerifier<>(issuer.audience(),
-                    new JWTClaimsSet.Builder().issuer(issuer.issuer()).build(), Set.of("exp", "iat"));
-            claims.setMaxClockSkew((int) clockSkew.toSeconds());
-            processor.setJWTClaimsSetVerifier(claims);
-            processors.put(issuer.issuer(), processor);
+            processors.put(issuer.issuer(), processor(issuer.issuer(), keys(issuer), issuer.audience(), clockSkew));
         }
     }
 
-    public boolean hasIssuers() {
-        return !processors.isEmpty();
+    /** Checks signature against {@code keys}, then iss, aud, exp/nbf/iat with the skew allowance. */
+    private static DefaultJWTProcessor<SecurityContext> processor(String issuer, JWKSource<SecurityContext> keys, String audience,
+                                                                  Duration clockSkew) {
+        DefaultJWTProcessor<SecurityContext> processor = new DefaultJWTProcessor<>();
+        processor.setJWSKeySelector(new JWSVerificationKeySelector<>(ALGORITHMS, keys));
+        DefaultJWTClaimsVerifier<SecurityContext> claims = new DefaultJWTClaimsVerifier<>(audience,
+                new JWTClaimsSet.Builder().issuer(issuer).build(), Set.of("exp", "iat"));
+        claims.setMaxClockSkew((int) clockSkew.toSeconds());
+        processor.setJWTClaimsSetVerifier(claims);
+        return processor;
     }
 
     private static JWKSource<SecurityContext> keys(Issuer issuer) {
@@ -124,13 +126,7 @@ public final class TokenVerifier {
     /** Static keys (the dev issuer). */
     public static TokenVerifier ofKeys(String issuer, JWKSet keys, String audience, Duration clockSkew, List<Issuer> others) {
         TokenVerifier verifier = new TokenVerifier(others, clockSkew);
-        DefaultJWTProcessor<SecurityContext> processor = new DefaultJWTProcessor<>();
-        processor.setJWSKeySelector(new JWSVerificationKeySelector<>(ALGORITHMS, new ImmutableJWKSet<>(keys)));
-        DefaultJWTClaimsVerifier<SecurityContext> claims = new DefaultJWTClaimsVerifier<>(audience,
-                new JWTClaimsSet.Builder().issuer(issuer).build(), Set.of("exp", "iat"));
-        claims.setMaxClockSkew((int) clockSkew.toSeconds());
-        processor.setJWTClaimsSetVerifier(claims);
-        verifier.processors.put(issuer, processor);
+        verifier.processors.put(issuer, processor(issuer, new ImmutableJWKSet<>(keys), audience, clockSkew));
         return verifier;
     }
 
