@@ -69,25 +69,10 @@ public final class AuditTrail implements WriteAudit {
                 || response.getResponseResource() == null) {
             return true;
         }
-        Map<String, List<String>> byPatient = new LinkedHashMap<>();
-        for (IBaseResource resource : disclosed(response.getResponseResource())) {
-            String patientId = service.patientOf(resource);
-            if (patientId != null) {
-                byPatient.computeIfAbsent(patientId, p -> new ArrayList<>()).add(resource.fhirType() + "/" + resource.getIdElement().getIdPart()
-                        + (resource.getIdElement().hasVersionIdPart() ? "/_history/" + resource.getIdElement().getVersionIdPart() : ""));
-            }
-        }
-        if (byPatient.isEmpty()) {
-            return true;
-        }
         String[] kind = kind(operation);
-        String query = kind[0].equals("E") ? request.getCompleteUrl() : null;
-        service.accessControl().asServer(() -> service.inTransaction(writes -> {
-            byPatient.forEach((patientId, references) -> store(new AuditEvents.Access(caller, http.clientAddress(), http.requestId(),
-                    kind[0], kind[1], patientId, references, query == null ? null : query.substring(Math.max(0, query.indexOf('?') + 1)),
-                    clock.instant()), writes));
-            return null;
-        }));
+        String url = kind[0].equals("E") ? request.getCompleteUrl() : null;
+        recordReads(caller, http, kind[0], kind[1], disclosed(response.getResponseResource()),
+                url == null ? null : url.substring(Math.max(0, url.indexOf('?') + 1)));
         return true;
     }
 
@@ -95,15 +80,28 @@ public final class AuditTrail implements WriteAudit {
     public void disclosed(IBaseResource resource, String subtype) {
         Caller caller = CurrentCaller.requester();
         CurrentCaller.Request http = CurrentCaller.request();
-        String patientId = service.patientOf(resource);
-        if (caller == null || http == null || patientId == null) {
+        if (caller != null && http != null) {
+            recordReads(caller, http, "R", subtype, List.of(resource), null);
+        }
+    }
+
+    /** One AuditEvent per patient among {@code resources}, in a transaction of its own; nothing for directory data. */
+    private void recordReads(Caller caller, CurrentCaller.Request http, String action, String subtype, List<IBaseResource> resources,
+                             String query) {
+        Map<String, List<String>> byPatient = new LinkedHashMap<>();
+        for (IBaseResource resource : resources) {
+            String patientId = service.patientOf(resource);
+            if (patientId != null) {
+                byPatient.computeIfAbsent(patientId, p -> new ArrayList<>()).add(resource.fhirType() + "/" + resource.getIdElement().getIdPart()
+                        + (resource.getIdElement().hasVersionIdPart() ? "/_history/" + resource.getIdElement().getVersionIdPart() : ""));
+            }
+        }
+        if (byPatient.isEmpty()) {
             return;
         }
-        String reference = resource.fhirType() + "/" + resource.getIdElement().getIdPart()
-                + (resource.getIdElement().hasVersionIdPart() ? "/_history/" + resource.getIdElement().getVersionIdPart() : "");
         service.accessControl().asServer(() -> service.inTransaction(writes -> {
-            store(new AuditEvents.Access(caller, http.clientAddress(), http.requestId(), "R", subtype, patientId, List.of(reference), null,
-                    clock.instant()), writes);
+            byPatient.forEach((patientId, references) -> store(new AuditEvents.Access(caller, http.clientAddress(), http.requestId(),
+                    action, subtype, patientId, references, query, clock.instant()), writes));
             return null;
         }));
     }

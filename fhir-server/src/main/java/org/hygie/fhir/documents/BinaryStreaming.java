@@ -9,7 +9,6 @@ import jakarta.servlet.http.HttpFilter;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.hygie.fhir.audit.AuditTrail;
@@ -163,6 +162,7 @@ public final class BinaryStreaming extends HttpFilter {
         if (id != null) {
             binary.setId(id);
         }
+        String base = request.getRequestURL().toString().replaceAll("/Binary(/.*)?$", "");
         ResourceService.Outcome outcome = service.inTransaction(writes -> {
             try {
                 ContentStore.Stored stored = content.write(request.getInputStream(), service.patientOf(binary), maxBytes);
@@ -170,19 +170,14 @@ public final class BinaryStreaming extends HttpFilter {
             } catch (IOException e) {
                 throw new java.io.UncheckedIOException(e);
             }
-            String base = request.getRequestURL().toString().replaceAll("/Binary(/.*)?$", "");
             return id == null ? service.create(binary, null, base, writes)
                     : service.update(new ResourceStore.Key("Binary", id), binary, ifMatch(request), writes);
         });
-        response.setStatus(outcome.created() ? 201 : 200);
-        String location = request.getRequestURL().toString().replaceAll("/Binary(/.*)?$", "") + "/Binary/" + outcome.key().id()
-                + "/_history/" + outcome.version();
-        response.setHeader("Location", location);
+        response.setHeader("Location", base + "/Binary/" + outcome.key().id() + "/_history/" + outcome.version());
         response.setHeader("ETag", "W/\"" + outcome.version() + "\"");
-        response.setContentType("application/fhir+json;charset=UTF-8");
         OperationOutcome ok = FhirErrors.outcome(OperationOutcome.IssueType.INFORMATIONAL, "Stored Binary/" + outcome.key().id(), null);
         ok.getIssueFirstRep().setSeverity(OperationOutcome.IssueSeverity.INFORMATION);
-        response.getOutputStream().write(fhirContext.newJsonParser().encodeResourceToString(ok).getBytes(StandardCharsets.UTF_8));
+        FhirErrors.send(response, fhirContext, outcome.created() ? 201 : 200, ok);
     }
 
     private static Integer ifMatch(HttpServletRequest request) {
@@ -202,8 +197,6 @@ public final class BinaryStreaming extends HttpFilter {
             return;
         }
         response.resetBuffer();
-        response.setStatus(status);
-        response.setContentType("application/fhir+json;charset=UTF-8");
-        response.getOutputStream().write(fhirContext.newJsonParser().encodeResourceToString(outcome).getBytes(StandardCharsets.UTF_8));
+        FhirErrors.send(response, fhirContext, status, outcome);
     }
 }

@@ -81,6 +81,14 @@ public final class FhirErrors {
         return oo;
     }
 
+    /** Sends an OperationOutcome from a servlet filter, where HAPI's error handling does not reach. */
+    public static void send(jakarta.servlet.http.HttpServletResponse response, ca.uhn.fhir.context.FhirContext context, int status,
+                            OperationOutcome outcome) throws java.io.IOException {
+        response.setStatus(status);
+        response.setContentType("application/fhir+json;charset=UTF-8");
+        response.getOutputStream().write(context.newJsonParser().encodeResourceToString(outcome).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    }
+
     /** Adds the issue's location to an exception built elsewhere (e.g. by HAPI's parser). */
     public static <E extends BaseServerResponseException> E at(E e, String where) {
         if (e.getOperationOutcome() instanceof OperationOutcome oo && !oo.getIssue().isEmpty()) {

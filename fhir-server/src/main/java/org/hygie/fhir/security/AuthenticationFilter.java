@@ -7,7 +7,6 @@ import jakarta.servlet.http.HttpFilter;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.util.function.UnaryOperator;
 import org.hygie.fhir.error.FhirErrors;
 import org.hl7.fhir.r4.model.OperationOutcome;
@@ -57,11 +56,8 @@ public final class AuthenticationFilter extends HttpFilter {
     }
 
     private void refuse(HttpServletResponse response, String error, String message) throws IOException {
-        response.setStatus(401);
         response.setHeader("WWW-Authenticate", "Bearer realm=\"hygie\", error=\"" + error + "\", error_description=\""
                 + message.replace("\"", "'") + "\"");
-        response.setContentType("application/fhir+json;charset=UTF-8");
-        OperationOutcome outcome = FhirErrors.outcome(OperationOutcome.IssueType.LOGIN, message, "Authorization");
-        response.getOutputStream().write(fhirContext.newJsonParser().encodeResourceToString(outcome).getBytes(StandardCharsets.UTF_8));
+        FhirErrors.send(response, fhirContext, 401, FhirErrors.outcome(OperationOutcome.IssueType.LOGIN, message, "Authorization"));
     }
 }

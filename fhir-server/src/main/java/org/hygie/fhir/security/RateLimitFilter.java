@@ -9,7 +9,6 @@ import jakarta.servlet.http.HttpFilter;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import org.hygie.fhir.error.FhirErrors;
 import org.hl7.fhir.r4.model.OperationOutcome;
@@ -38,12 +37,9 @@ public final class RateLimitFilter extends HttpFilter {
         Bucket bucket = buckets.get(client, k -> new Bucket(burst, System.nanoTime()));
         double wait = bucket.take(perSecond, burst, System.nanoTime());
         if (wait > 0) {
-            response.setStatus(429);
             response.setHeader("Retry-After", Long.toString((long) Math.ceil(wait)));
-            response.setContentType("application/fhir+json;charset=UTF-8");
-            OperationOutcome outcome = FhirErrors.outcome(OperationOutcome.IssueType.THROTTLED,
-                    "Too many requests from this client; retry after " + (long) Math.ceil(wait) + " s", null);
-            response.getOutputStream().write(fhirContext.newJsonParser().encodeResourceToString(outcome).getBytes(StandardCharsets.UTF_8));
+            FhirErrors.send(response, fhirContext, 429, FhirErrors.outcome(OperationOutcome.IssueType.THROTTLED,
+                    "Too many requests from this client; retry after " + (long) Math.ceil(wait) + " s", null));
             return;
         }
         chain.doFilter(request, response);
