@@ -10,28 +10,20 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 practitioners=${1:-300} concurrency=${2:-16} seconds=${3:-30}
-pghost=${PGHOST:-127.0.0.1} pgport=${PGPORT:-5432} pguser=${PGUSER:-postgres}
 port=18502 db=hygie_booking_bench
 work=$(mktemp -d)
-psqlq() { psql -h "$pghost" -p "$pgport" -U "$pguser" "$@"; }
+# shellcheck source=bench/lib.sh
+. bench/lib.sh
 
 java -cp test-data/target/hygie-test-data-0.1.0-SNAPSHOT.jar org.hygie.testdata.DirectoryGenerator "$work/data" "$practitioners" 2 7 0 >/dev/null
-psqlq -qc "drop database if exists $db" -c "create database $db" >/dev/null 2>&1
-# shellcheck disable=SC2086
-java ${SERVER_JAVA_OPTS:--Xmx512m} -jar fhir-server/target/fhir-server.jar --server.port=$port --hygie.data-dir="$work/server" \
-  --spring.datasource.url="jdbc:postgresql://$pghost:$pgport/$db" --spring.datasource.username="$pguser" \
-  --hygie.security.dev-issuer=true --hygie.security.rate-limit.requests-per-second=0 --logging.level.root=WARN > "$work/server.log" 2>&1 &
-server=$!
-HYGIE_TOKEN=$(java -jar fhir-server/target/fhir-server.jar token --scope "system/*.cruds" --client-id booking-bench --ttl 7200 \
-  --hygie.data-dir="$work/server")
+fresh_database "$db"
+trap 'kill ${server:-0} 2>/dev/null || true' EXIT
+start_server "$port" "$work/server" "$db"
+HYGIE_TOKEN=$(java -jar "$jar" token --scope "system/*.cruds" --client-id booking-bench --ttl 7200 --hygie.data-dir="$work/server")
 export HYGIE_TOKEN # read by the loader and by BookingLoad
-trap 'kill $server 2>/dev/null || true' EXIT
-for _ in $(seq 1 120); do curl -sf "localhost:$port/fhir/metadata" -o /dev/null && break; sleep 0.5; done
-java -jar fhir-server/target/fhir-server.jar load "$work/data" --url="http://localhost:$port/fhir" --parallel=2 2>/dev/null
+java -jar "$jar" load "$work/data" --url="http://localhost:$port/fhir" --parallel=2 2>/dev/null
 psqlq -qc "vacuum analyze" "$db" >/dev/null
-psqlq -Atc "select r.res_id || ' ' || to_char(to_timestamp(sa.start_low / 1000.0) at time zone 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.MS\"Z\"')
-  || ' ' || to_char(to_timestamp(sa.end_low / 1000.0) at time zone 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.MS\"Z\"')
-  from slot_availability sa join resource r on r.pk = sa.resource_pk where sa.status = 'free' order by random()" "$db" > "$work/slots.txt"
+free_slots "$db" > "$work/slots.txt"
 free=$(wc -l < "$work/slots.txt")
 
 # warm-up, then the measured run
@@ -44,9 +36,7 @@ rss=$(ps -o rss= -p $server | awk '{printf "%.0f", $1 / 1024}')
 double=$(psqlq -Atc "select count(*) from (select r.target_id from idx_reference r join idx_token t on t.resource_pk = r.resource_pk
   and t.param = 'status' and t.code in ('pending','booked','arrived','checked-in','fulfilled','noshow')
   where r.res_type = 'Appointment' and r.param = 'slot' group by r.target_id having count(*) > 1) d" "$db")
-inconsistent=$(psqlq -Atc "select count(*) from slot_availability sa join resource r on r.pk = sa.resource_pk
-  left join slot_reservation sr on sr.slot_id = r.res_id
-  where (sr.slot_id is null and sa.status = 'busy-tentative') or (sr.slot_id is not null and sa.status not in ('busy','busy-tentative'))" "$db")
+inconsistent=$(disagreements "$db")
 
 # raw PostgreSQL baseline on the same database: durable single-row inserts at the same concurrency
 psqlq -qc "create table if not exists bench_insert (id bigserial primary key, payload text not null, at timestamptz not null default now())" "$db"

@@ -1,6 +1,6 @@
 # Shared by the reliability and booking scripts (sourced): the machine's PostgreSQL, the packaged jar,
 # a server on a fresh database with the dev issuer and no rate limit, the dataset, the free slots.
-pghost=127.0.0.1 pgport=5432 pguser=postgres
+pghost=${PGHOST:-127.0.0.1} pgport=${PGPORT:-5432} pguser=${PGUSER:-postgres}
 jar=fhir-server/target/fhir-server.jar
 psqlq() { psql -h "$pghost" -p "$pgport" -U "$pguser" "$@"; }
 
@@ -36,9 +36,9 @@ free_slots() {
     from slot_availability sa join resource r on r.pk = sa.resource_pk where sa.status = 'free' order by random()" "$1"
 }
 
-# disagreements DB: slots whose status and reservation disagree
+# disagreements DB: slots held without a reservation, or reserved but not busy
 disagreements() {
   psqlq -Atc "select count(*) from slot_availability sa join resource r on r.pk = sa.resource_pk
     left join slot_reservation sr on sr.slot_id = r.res_id
-    where (sr.slot_id is null and sa.status = 'busy-tentative') or (sr.slot_id is not null and sa.status = 'free')" "$1"
+    where (sr.slot_id is null and sa.status = 'busy-tentative') or (sr.slot_id is not null and sa.status not in ('busy','busy-tentative'))" "$1"
 }
