@@ -15,7 +15,7 @@ command -v hey >/dev/null || { echo "needs 'hey' (apt-get install hey)"; exit 1;
 [ -f "$jar" ] || { echo "needs $jar (mvn -B -DskipTests package)"; exit 1; }
 work=$(mktemp -d)
 results="$work/results.tsv"
-patient='{"resourceType":"Patient","name":[{"family":"Benchmark","given":["Anne","Marie"]}],"identifier":[{"system":"urn:oid:1.2.250.1.213.1.4.10","value":"2800599123456"}],"telecom":[{"system":"phone","value":"0612345678"}],"gender":"female","birthDate":"1980-05-01","address":[{"line":["12 rue de la Paix"],"city":"Paris","postalCode":"75011"}]}'
+patient='{"resourceType":"Patient","name":[{"family":"Benchmark","given":["Anne","Marie"]}],"identifier":[{"system":"urn:oid:1.2.250.1.213.1.4.10","value":"280059912345608"}],"telecom":[{"system":"phone","value":"0612345678"}],"gender":"female","birthDate":"1980-05-01","address":[{"line":["12 rue de la Paix"],"city":"Paris","postalCode":"75011"}]}'
 echo "$patient" > "$work/patient.json"
 
 run() { # mode round
@@ -36,7 +36,7 @@ run() { # mode round
   # What autovacuum does soon after a bulk load; without statistics the planner misjudges fresh tables.
   psql -h "$pghost" -p "$pgport" -U "$pguser" -qc "analyze" "$db" >/dev/null
   measure "$mode" "search by name" -n 4000 "http://localhost:$port/fhir/Patient?family=bench&_count=10&_total=none"
-  measure "$mode" "search by INS" -n 4000 "http://localhost:$port/fhir/Patient?identifier=urn:oid:1.2.250.1.213.1.4.10%7C2800599123456&_count=10&_total=none"
+  measure "$mode" "search by INS" -n 4000 "http://localhost:$port/fhir/Patient?identifier=urn:oid:1.2.250.1.213.1.4.10%7C280059912345608&_count=10&_total=none"
   kill "$pid"; wait "$pid" 2>/dev/null || true
   psql -h "$pghost" -p "$pgport" -U "$pguser" -qc "drop database if exists $db" >/dev/null 2>&1 || true
 }

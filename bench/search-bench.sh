@@ -40,7 +40,7 @@ psql -h "$pghost" -p "$pgport" -U "$pguser" -qc "vacuum analyze" "$db" >/dev/nul
 resources=$(psql -h "$pghost" -p "$pgport" -U "$pguser" -Atc "select count(*) from resource" "$db")
 slots=$(psql -h "$pghost" -p "$pgport" -U "$pguser" -Atc "select count(*) from resource where res_type = 'Slot'" "$db")
 dbsize=$(psql -h "$pghost" -p "$pgport" -U "$pguser" -Atc "select pg_size_pretty(pg_database_size('$db'))" "$db")
-patient=$(curl -s -H "Authorization: Bearer $HYGIE_TOKEN" "localhost:$port/fhir/Patient?identifier=urn:oid:1.2.250.1.213.1.4.10%7C2000000000007&_elements=id" | grep -o '"id":"[0-9a-f-]\{36\}"' | tail -1 | cut -d'"' -f4)
+patient=$(curl -s -H "Authorization: Bearer $HYGIE_TOKEN" "localhost:$port/fhir/Patient?identifier=urn:oid:1.2.250.1.213.1.4.10%7C200000000000787&_elements=id" | grep -o '"id":"[0-9a-f-]\{36\}"' | tail -1 | cut -d'"' -f4)
 spec="https://mos.esante.gouv.fr/NOS/TRE_R38-SpecialiteOrdinale/FHIR/TRE-R38-SpecialiteOrdinale"
 
 measure() { # name url

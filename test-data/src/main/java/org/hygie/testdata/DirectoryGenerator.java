@@ -16,10 +16,11 @@ import java.util.Random;
 import java.util.UUID;
 
 /**
- * A deterministic synthetic directory for benchmarks and demos: practitioners (RPPS-like test ids),
- * their roles (TRE-R38 specialties), locations in French cities with coordinates, schedules, and free or
- * busy 15-minute slots over a number of weeks (Europe/Paris working days, 9:00-12:00 and 14:00-18:00),
- * plus patients with a few appointments. Written as FHIR transaction Bundles, one per group of
+ * A deterministic synthetic directory for benchmarks and demos: practitioners (RPPS-like test ids,
+ * TRE-G15 profession), their organizations, their roles (TRE-R38 specialties, weekly opening hours),
+ * locations in French cities with coordinates, schedules, and free or busy 15-minute slots over a number
+ * of weeks (Europe/Paris working days, 9:00-12:00 and 14:00-18:00), plus patients (test INS) with a few
+ * appointments (reason, visit type) and a consultation report each. Written as FHIR transaction Bundles, one per group of
  * practitioners, so any FHIR server can load them. Same seed, same bytes.
  *
  * <p>Usage: {@code java -cp hygie-test-data.jar org.hygie.testdata.DirectoryGenerator OUT_DIR
@@ -31,8 +32,17 @@ public final class DirectoryGenerator {
     static final String RPPS = "https://rpps.esante.gouv.fr";
     static final String SPECIALTY = "https://mos.esante.gouv.fr/NOS/TRE_R38-SpecialiteOrdinale/FHIR/TRE-R38-SpecialiteOrdinale";
     static final String INS_TEST = "urn:oid:1.2.250.1.213.1.4.10";
+    static final String IDNPS = "urn:oid:1.2.250.1.71.4.2.1";
+    static final String PROFESSION = "https://mos.esante.gouv.fr/NOS/TRE_G15-ProfessionSante/FHIR/TRE-G15-ProfessionSante";
+    static final String VISIT_TYPES = "https://hygie.example.org/fhir/CodeSystem/visit-types";
+    static final String REASONS = "https://hygie.example.org/fhir/CodeSystem/appointment-reasons";
+    static final String[] REASON_CODES = {"first-visit", "follow-up", "acute", "renewal", "results", "certificate", "vaccination", "prevention"};
+    /** Opening hours of every role, as slot generation reads them: weekdays 9:00-12:00 and 14:00-18:00. */
+    static final String WEEKLY_HOURS = "{\"daysOfWeek\":[\"mon\",\"tue\",\"wed\",\"thu\",\"fri\"],\"availableStartTime\":\"09:00:00\","
+            + "\"availableEndTime\":\"12:00:00\"},{\"daysOfWeek\":[\"mon\",\"tue\",\"wed\",\"thu\",\"fri\"],\"availableStartTime\":\"14:00:00\","
+            + "\"availableEndTime\":\"18:00:00\"}";
     static final String TEST_TAG = "{\"system\":\"http://terminology.hl7.org/CodeSystem/v3-ActReason\",\"code\":\"HTEST\"}";
-    static final String[] SPECIALTIES = {"SM54", "SM54", "SM54", "SM54", "SM04", "SM15", "SM16", "SM03", "SM26", "SM42"};
+    static final String[] SPECIALTIES = {"SM54", "SM54", "SM54", "SM54", "SM04", "SM15", "SM16", "SM03", "SM54", "SM04"};
     static final String[][] CITIES = {
         {"Paris", "75011", "48.8566", "2.3522"}, {"Lyon", "69002", "45.7640", "4.8357"}, {"Marseille", "13001", "43.2965", "5.3698"},
         {"Toulouse", "31000", "43.6047", "1.4442"}, {"Nantes", "44000", "47.2184", "-1.5536"}, {"Lille", "59000", "50.6292", "3.0573"},
@@ -53,6 +63,12 @@ public final class DirectoryGenerator {
         this.random = new Random(seed);
         this.firstMonday = firstMonday;
         this.weeks = weeks;
+    }
+
+    /** A test INS: a 13-digit NIR-shaped number (sex digit 2) and its key, 97 - NIR mod 97 (15 characters, as the INS). */
+    static String testIns(int i) {
+        String nir = String.format("2%012d", i);
+        return nir + String.format("%02d", 97 - Long.parseLong(nir) % 97);
     }
 
     static final String USAGE = "usage: DirectoryGenerator OUT_DIR [--practitioners N] [--weeks W] [--seed S] [--patients P]\n"
@@ -104,8 +120,14 @@ public final class DirectoryGenerator {
     long group(Writer w, int group, int count) throws IOException {
         String[] city = CITIES[group % CITIES.length];
         String location = uuid();
+        String organization = uuid();
         w.write("{\"resourceType\":\"Bundle\",\"type\":\"transaction\",\"entry\":[");
-        entry(w, location, "Location", "{\"resourceType\":\"Location\",\"meta\":{\"tag\":[" + TEST_TAG + "]},\"status\":\"active\",\"name\":\"Maison de santé "
+        entry(w, organization, "Organization", "{\"resourceType\":\"Organization\",\"meta\":{\"tag\":[" + TEST_TAG + "]},\"active\":true,"
+                + "\"name\":\"Maison de santé " + group + " (" + city[0] + ")\",\"address\":[{\"city\":\"" + city[0] + "\",\"postalCode\":\""
+                + city[1] + "\"}]}", true);
+        w.write(",");
+        entry(w, location, "Location", "{\"resourceType\":\"Location\",\"meta\":{\"tag\":[" + TEST_TAG + "]},\"status\":\"active\","
+                + "\"managingOrganization\":{\"reference\":\"urn:uuid:" + organization + "\"},\"name\":\"Maison de santé "
                 + group + "\",\"address\":{\"city\":\"" + city[0] + "\",\"postalCode\":\"" + city[1] + "\"},\"position\":{\"latitude\":"
                 + jitter(city[2]) + ",\"longitude\":" + jitter(city[3]) + "}}", true);
         long slots = 0;
@@ -117,11 +139,14 @@ public final class DirectoryGenerator {
             String rpps = String.format("1%010d", n);
             w.write(",");
             entry(w, practitioner, "Practitioner", "{\"resourceType\":\"Practitioner\",\"meta\":{\"tag\":[" + TEST_TAG + "]},\"identifier\":[{\"system\":\""
-                    + RPPS + "\",\"value\":\"" + rpps + "\"}],\"name\":[{\"family\":\"" + pick(FAMILIES) + "\",\"given\":[\"" + pick(GIVENS) + "\"]}]}", false);
+                    + RPPS + "\",\"value\":\"" + rpps + "\"},{\"system\":\"" + IDNPS + "\",\"value\":\"8" + rpps + "\"}],\"name\":[{\"family\":\""
+                    + pick(FAMILIES) + "\",\"given\":[\"" + pick(GIVENS) + "\"]}],\"qualification\":[{\"code\":{\"coding\":[{\"system\":\"" + PROFESSION
+                    + "\",\"code\":\"10\",\"display\":\"Médecin\"}]}}]}", false);
             w.write(",");
             entry(w, role, "PractitionerRole", "{\"resourceType\":\"PractitionerRole\",\"meta\":{\"tag\":[" + TEST_TAG + "]},\"active\":true,"
                     + "\"practitioner\":{\"reference\":\"urn:uuid:" + practitioner + "\"},\"location\":[{\"reference\":\"urn:uuid:" + location
-                    + "\"}],\"specialty\":[{\"coding\":[{\"system\":\"" + SPECIALTY + "\",\"code\":\"" + pick(SPECIALTIES) + "\"}]}]}", false);
+                    + "\"}],\"organization\":{\"reference\":\"urn:uuid:" + organization + "\"},\"specialty\":[{\"coding\":[{\"system\":\""
+                    + SPECIALTY + "\",\"code\":\"" + pick(SPECIALTIES) + "\"}]}],\"availableTime\":[" + WEEKLY_HOURS + "]}", false);
             w.write(",");
             entry(w, schedule, "Schedule", "{\"resourceType\":\"Schedule\",\"meta\":{\"tag\":[" + TEST_TAG + "]},\"active\":true,\"actor\":[{\"reference\":\"urn:uuid:"
                     + role + "\"},{\"reference\":\"urn:uuid:" + practitioner + "\"}]}", false);
@@ -138,18 +163,31 @@ public final class DirectoryGenerator {
             String patient = uuid();
             w.write(i == 0 ? "" : ",");
             entry(w, patient, "Patient", "{\"resourceType\":\"Patient\",\"meta\":{\"tag\":[" + TEST_TAG + "]},\"identifier\":[{\"system\":\""
-                    + INS_TEST + "\",\"value\":\"" + String.format("2%012d", i) + "\"}],\"name\":[{\"family\":\"" + pick(FAMILIES)
+                    + INS_TEST + "\",\"value\":\"" + testIns(i) + "\"}],\"name\":[{\"family\":\"" + pick(FAMILIES)
                     + "\",\"given\":[\"" + pick(GIVENS) + "\"]}],\"birthDate\":\"" + (1940 + random.nextInt(80)) + "-0" + (1 + random.nextInt(9)) + "-1"
                     + random.nextInt(10) + "\"}", false);
             for (int a = 0; a < 5; a++) {
                 ZonedDateTime start = firstMonday.plusDays(random.nextInt(Math.max(1, weeks * 7))).atTime(9 + random.nextInt(8), 15 * random.nextInt(4)).atZone(PARIS);
                 String rpps = String.format("1%010d", random.nextInt(practitioners));
                 w.write(",");
-                entry(w, null, "Appointment", "{\"resourceType\":\"Appointment\",\"status\":\"booked\",\"start\":\"" + INSTANT.format(start)
+                entry(w, null, "Appointment", "{\"resourceType\":\"Appointment\",\"status\":\"booked\",\"appointmentType\":{\"coding\":[{\"system\":\""
+                        + VISIT_TYPES + "\",\"code\":\"office\"}]},\"reasonCode\":[{\"coding\":[{\"system\":\"" + REASONS + "\",\"code\":\""
+                        + pick(REASON_CODES) + "\"}]}],\"start\":\"" + INSTANT.format(start)
                         + "\",\"end\":\"" + INSTANT.format(start.plusMinutes(15)) + "\",\"participant\":[{\"actor\":{\"reference\":\"urn:uuid:" + patient
                         + "\"},\"status\":\"accepted\"},{\"actor\":{\"reference\":\"Practitioner?identifier=" + RPPS + "|" + rpps
                         + "\"},\"status\":\"accepted\"}]}", false);
             }
+            // a consultation report (IHE MHD minimal metadata), written by one of the practitioners, content inline
+            String author = String.format("1%010d", random.nextInt(practitioners));
+            String report = java.util.Base64.getEncoder().encodeToString(("Compte rendu de consultation (données de test) " + i)
+                    .getBytes(StandardCharsets.UTF_8));
+            w.write(",");
+            entry(w, null, "DocumentReference", "{\"resourceType\":\"DocumentReference\",\"meta\":{\"tag\":[" + TEST_TAG + "]},"
+                    + "\"status\":\"current\",\"type\":{\"coding\":[{\"system\":\"http://loinc.org\",\"code\":\"11488-4\",\"display\":"
+                    + "\"Consult note\"}]},\"subject\":{\"reference\":\"urn:uuid:" + patient + "\"},\"date\":\""
+                    + INSTANT.format(firstMonday.atTime(10, 0).atZone(PARIS)) + "\",\"author\":[{\"reference\":\"Practitioner?identifier=" + RPPS
+                    + "|" + author + "\"}],\"content\":[{\"attachment\":{\"contentType\":\"text/plain;charset=utf-8\",\"language\":\"fr-FR\","
+                    + "\"data\":\"" + report + "\",\"title\":\"Compte rendu\"}}]}", false);
         }
         w.write("]}");
     }

@@ -26,7 +26,15 @@ public record HygieProperties(
         @DefaultValue Booking booking,
         @DefaultValue Security security,
         @DefaultValue Audit audit,
-        @DefaultValue Documents documents) {
+        @DefaultValue Documents documents,
+        @DefaultValue Validation validation) {
+
+    /**
+     * @param enabled validate what clients write against the base spec and the ig/ profiles (off: a dev setting, warned)
+     * @param failOn  ERROR: only errors refuse a write; WARNING: warnings too (strict)
+     */
+    public record Validation(@DefaultValue("true") boolean enabled,
+                             @DefaultValue("ERROR") org.hygie.fhir.validation.ResourceValidator.FailOn failOn) {}
 
     /**
      * @param maxBytes       largest document content accepted (413 above)

@@ -7,7 +7,9 @@ public final class ResourceTypes {
     public static final List<String> ALL = List.of(
             "Patient", "Practitioner", "PractitionerRole", "Organization", "Location", "HealthcareService",
             "Schedule", "Slot", "Appointment", "AppointmentResponse", "DocumentReference", "Binary", "List",
-            "AuditEvent");
+            "AuditEvent",
+            // conformance resources: the ig/ and terminology/ packages are published as these (ConformancePublisher)
+            "StructureDefinition", "SearchParameter", "OperationDefinition", "CodeSystem", "ValueSet");
 
     private ResourceTypes() {}
 }

@@ -137,6 +137,11 @@ public final class ScopeAccessControl implements AccessControl {
     }
 
     @Override
+    public boolean servesClient() {
+        return CurrentCaller.get() != null;
+    }
+
+    @Override
     public <T> T asServer(Supplier<T> work) {
         return CurrentCaller.asServer(work);
     }

@@ -19,6 +19,11 @@ public interface AccessControl {
      */
     Restriction restriction(String type, Interaction interaction);
 
+    /** Whether the current work is a client's request (not the server acting on its own, nor a rule's side effect). */
+    default boolean servesClient() {
+        return false;
+    }
+
     /** Runs {@code work} with the server's own rights: side effects the server decides (rules), not the caller. */
     <T> T asServer(Supplier<T> work);
 

@@ -66,6 +66,7 @@ public class ResourceService {
     private final Compartments compartments;
     private final AccessGuard guard;
     private volatile WriteAudit audit = WriteAudit.NONE;
+    private volatile WriteValidation validation = WriteValidation.NONE;
     private final Map<String, List<WriteRule>> rules = new java.util.concurrent.ConcurrentHashMap<>();
 
     public ResourceService(ResourceStore store, ResourceCodec codec, IndexExtractor extractor, SearchParameterRegistry registry,
@@ -94,6 +95,10 @@ public class ResourceService {
     }
 
     /** Who records changes to patient data (the default records nothing). */
+    public void setWriteValidation(WriteValidation newValidation) {
+        this.validation = newValidation;
+    }
+
     public void setWriteAudit(WriteAudit newAudit) {
         this.audit = newAudit;
     }
@@ -473,6 +478,9 @@ public class ResourceService {
         Instant now = nextInstant(previous);
         resource.setId(new IdType(key.type(), key.id(), Integer.toString(version)));
         ((Resource) resource).getMeta().setVersionId(Integer.toString(version)).setLastUpdated(Date.from(now));
+        if (guard.control().servesClient()) {
+            validation.check(resource);
+        }
         applyRules(key, previous, resource, writes);
         List<IndexEntry> entries = extractor.extract(resource);
         String patientId = compartments.patientOf(resource, entries);

@@ -35,13 +35,16 @@ public class CapabilityStatementProvider implements IServerConformanceProvider<C
 
     private final SearchParameterRegistry registry;
     private final List<DeclaredOperation> operations;
+    private final java.util.Map<String, List<String>> profiles;
     private final boolean encrypted;
     private final String version;
     private final Date started = new Date();
 
-    public CapabilityStatementProvider(SearchParameterRegistry registry, List<DeclaredOperation> operations, boolean encrypted,
-                                       String version) {
+    /** @param profiles the implementation guide's profiles by type, the one every resource of the type obeys first */
+    public CapabilityStatementProvider(SearchParameterRegistry registry, List<DeclaredOperation> operations,
+                                       java.util.Map<String, List<String>> profiles, boolean encrypted, String version) {
         this.registry = registry;
+        this.profiles = profiles;
         this.operations = operations;
         this.encrypted = encrypted;
         this.version = version;
@@ -78,7 +81,10 @@ public class CapabilityStatementProvider implements IServerConformanceProvider<C
 
     private CapabilityStatementRestResourceComponent resource(String type) {
         CapabilityStatementRestResourceComponent r = new CapabilityStatementRestResourceComponent().setType(type);
-        r.setProfile("http://hl7.org/fhir/StructureDefinition/" + type);
+        List<String> typeProfiles = profiles.getOrDefault(type, List.of());
+        // the profile every resource of the type is validated against; the others are checked when claimed in meta.profile
+        r.setProfile(typeProfiles.isEmpty() ? "http://hl7.org/fhir/StructureDefinition/" + type : typeProfiles.get(0));
+        typeProfiles.forEach(r::addSupportedProfile);
         for (TypeRestfulInteraction interaction : INTERACTIONS) {
             r.addInteraction().setCode(interaction);
         }
@@ -99,6 +105,7 @@ public class CapabilityStatementProvider implements IServerConformanceProvider<C
                 declared.setDocumentation(PROTECTED);
             }
         }
+        r.addOperation().setName("validate").setDefinition("http://hl7.org/fhir/OperationDefinition/Resource-validate");
         for (DeclaredOperation op : operations) {
             if (type.equals(op.type())) {
                 r.addOperation().setName(op.name()).setDefinition(op.definition());

@@ -31,18 +31,22 @@ class FhirServerConfig {
                                                             org.hygie.fhir.audit.AuditTrail auditTrail,
                                                             org.hygie.fhir.documents.BinaryInlining binaryInlining,
                                                             org.hygie.fhir.documents.ProvideDocumentBundle provideDocumentBundle,
+                                                            org.hygie.fhir.validation.Validation validation,
                                                             @Value("${hygie.version:0.1.0}") String version) {
         HistoryRequests history = new HistoryRequests(service, properties.search());
         List<IResourceProvider> resourceProviders = registry.resourceTypes().stream()
-                .map(type -> (IResourceProvider) new ResourceTypeProvider(fhirContext, type, service, parser, history))
+                .map(type -> (IResourceProvider) new ResourceTypeProvider(fhirContext, type, service, parser, history, validation))
                 .toList();
         BundleProcessor bundles = new BundleProcessor(fhirContext, service, new EntryExecutor(fhirContext, service, parser));
         bundles.addProfile(provideDocumentBundle);
         HygieRestfulServer server = new HygieRestfulServer(fhirContext, resourceProviders,
                 List.of(new SystemProvider(bundles, history), new AppointmentOperations(booking, properties.search()),
-                        new ScheduleOperations(slotGeneration), new BulkPublishOperation(feed)), List.of(new ServerErrorInterceptor(), new MediaTypeInterceptor(), auditTrail, binaryInlining),
+                        new ScheduleOperations(slotGeneration), new BulkPublishOperation(feed),
+                        new org.hygie.fhir.terminology.TerminologyOperations(fhirContext, () -> validation.validator().support())), List.of(new ServerErrorInterceptor(), new MediaTypeInterceptor(), auditTrail, binaryInlining),
                 new CapabilityStatementProvider(registry, java.util.stream.Stream.of(AppointmentOperations.DECLARED,
-                ScheduleOperations.DECLARED, BulkPublishOperation.DECLARED).flatMap(List::stream).toList(), crypto.mode() == CryptoSettings.Mode.ENCRYPTED, version));
+                ScheduleOperations.DECLARED, BulkPublishOperation.DECLARED, org.hygie.fhir.terminology.TerminologyOperations.DECLARED)
+                .flatMap(List::stream).toList(), org.hygie.fhir.config.ConformancePackages.resourceProfiles(fhirContext),
+                crypto.mode() == CryptoSettings.Mode.ENCRYPTED, version));
         ServletRegistrationBean<HygieRestfulServer> registration = new ServletRegistrationBean<>(server, "/fhir/*");
         registration.setName("fhir");
         registration.setLoadOnStartup(1);

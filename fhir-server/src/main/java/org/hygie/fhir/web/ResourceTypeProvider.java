@@ -16,6 +16,8 @@ import ca.uhn.fhir.rest.annotation.Read;
 import ca.uhn.fhir.rest.annotation.ResourceParam;
 import ca.uhn.fhir.rest.annotation.Search;
 import ca.uhn.fhir.rest.annotation.Update;
+import ca.uhn.fhir.rest.annotation.Validate;
+import ca.uhn.fhir.rest.api.ValidationModeEnum;
 import ca.uhn.fhir.rest.api.MethodOutcome;
 import ca.uhn.fhir.rest.api.PatchTypeEnum;
 import ca.uhn.fhir.rest.api.server.RequestDetails;
@@ -43,9 +45,12 @@ public class ResourceTypeProvider implements IResourceProvider {
     private final ResourceService service;
     private final SearchRequestParser searchParser;
     private final HistoryRequests history;
+    private final org.hygie.fhir.validation.Validation validation;
 
     public ResourceTypeProvider(FhirContext fhirContext, String type, ResourceService service,
-                                SearchRequestParser searchParser, HistoryRequests history) {
+                                SearchRequestParser searchParser, HistoryRequests history,
+                                org.hygie.fhir.validation.Validation validation) {
+        this.validation = validation;
         this.fhirContext = fhirContext;
         this.type = type;
         this.resourceClass = fhirContext.getResourceDefinition(type).getImplementingClass();
@@ -148,6 +153,33 @@ public class ResourceTypeProvider implements IResourceProvider {
         }
         ResourceService.Found found = service.search(query);
         return ResultBundles.searchset(request, type, found, query);
+    }
+
+    /** $validate: the issues the write would meet (and those of the {@code profile} asked for), as a 200 OperationOutcome. */
+    @Validate
+    public MethodOutcome validate(@ResourceParam IBaseResource resource, @Validate.Mode ValidationModeEnum mode,
+                                  @Validate.Profile String profile) {
+        if (mode == ValidationModeEnum.DELETE) {
+            throw notSupported("$validate with mode=delete is not supported: deleting is checked when it is asked for", "mode");
+        }
+        if (resource == null) {
+            throw badRequest("$validate needs the resource to check (the body, or a Parameters with a resource parameter)", "resource");
+        }
+        if (!resource.fhirType().equals(type)) {
+            throw badRequest(type + "/$validate was given a " + resource.fhirType(), "resource");
+        }
+        OperationOutcome outcome = validation.validator().validate(resource, profile);
+        if (profile != null && !validation.validator().knows(profile)) {
+            outcome.addIssue().setSeverity(OperationOutcome.IssueSeverity.ERROR).setCode(OperationOutcome.IssueType.NOTSUPPORTED)
+                    .setDiagnostics("Profile " + profile + " is not known to this server").addExpression("profile");
+        }
+        if (outcome.getIssue().isEmpty()) {
+            outcome.addIssue().setSeverity(OperationOutcome.IssueSeverity.INFORMATION)
+                    .setCode(OperationOutcome.IssueType.INFORMATIONAL).setDiagnostics("No issues detected");
+        }
+        MethodOutcome result = new MethodOutcome();
+        result.setOperationOutcome(outcome);
+        return result;
     }
 
     @History

@@ -51,7 +51,7 @@ class TwoInstanceBookingTest {
         for (int i = 0; i < 2; i++) {
             ConfigurableApplicationContext server = new SpringApplicationBuilder(HygieApplication.class).run(
                     "--server.port=0", "--spring.datasource.url=" + url, "--hygie.data-dir=" + dataDir,
-                    "--hygie.booking.hold-duration=1s", "--hygie.booking.sweep-interval=200ms", "--logging.level.root=WARN",
+                    "--hygie.booking.hold-duration=3s", "--hygie.booking.sweep-interval=200ms", "--logging.level.root=WARN",
                     "--hygie.security.dev-issuer=true");
             servers.add(server);
             bases.add("http://localhost:" + ((WebServerApplicationContext) server).getWebServer().getPort() + "/fhir");
@@ -116,7 +116,7 @@ class TwoInstanceBookingTest {
             String hold = "{\"resourceType\":\"Parameters\",\"parameter\":[{\"name\":\"appointment-reference\","
                     + "\"valueReference\":{\"reference\":\"Appointment/find-" + slot + "\"}}]}";
             assertThat(send(0, "POST", "Appointment/$hold", hold).statusCode()).isEqualTo(200);
-            Thread.sleep(1000 + round * 100L); // the hold expires about when the sweeper may run
+            Thread.sleep(3000 + round * 100L); // the hold expires about when the sweeper may run
             List<Integer> statuses = race(20, i -> send(i % 2, "POST", "Appointment", appointment(slot)));
             assertThat(statuses).containsOnlyOnce(201).allMatch(s -> s == 201 || s == 409);
             assertOneActiveAppointment(slot, "busy");

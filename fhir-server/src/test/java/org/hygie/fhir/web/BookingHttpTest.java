@@ -141,7 +141,7 @@ class BookingHttpTest extends HttpTestBase {
         assertThat(patchStatus(appointment, "fulfilled").statusCode()).isEqualTo(200);
         assertThat(slotStatus(slot)).isEqualTo("busy"); // a visit that happened keeps its time
         assertThat(assertOutcome(http("POST", "Appointment", "{\"resourceType\":\"Appointment\",\"status\":\"arrived\","
-                + "\"participant\":[{\"actor\":{\"display\":\"x\"},\"status\":\"accepted\"}]}"), 422).getIssueFirstRep().getDiagnostics())
+                + "\"start\":\"2027-03-02T09:00:00Z\",\"end\":\"2027-03-02T09:15:00Z\",\"participant\":[{\"actor\":{\"display\":\"x\"},\"status\":\"accepted\"}]}"), 422).getIssueFirstRep().getDiagnostics())
                 .contains("cannot start as 'arrived'");
         assertThat(assertOutcome(http("POST", "Appointment", "{\"resourceType\":\"Appointment\",\"status\":\"booked\","
                 + "\"participant\":[{\"actor\":{\"display\":\"x\"},\"status\":\"accepted\"}]}"), 422).getIssueFirstRep().getDiagnostics())

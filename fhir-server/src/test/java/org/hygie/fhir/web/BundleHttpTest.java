@@ -28,14 +28,14 @@ class BundleHttpTest extends HttpTestBase {
     }
 
     private String practitioner() {
-        String rpps = "1" + (System.nanoTime() % 10_000_000_000L);
+        String rpps = org.hygie.fhir.testsupport.TestIdentifiers.rpps();
         http("POST", "Practitioner", "{\"resourceType\":\"Practitioner\",\"identifier\":[{\"system\":\"https://rpps.esante.gouv.fr\",\"value\":\"" + rpps + "\"}]}");
         return rpps;
     }
 
     @Test
     void transactionResolvesReferencesBetweenEntriesInAnyOrder() {
-        String ins = UUID.randomUUID().toString();
+        String ins = org.hygie.fhir.testsupport.TestIdentifiers.ins();
         HttpResponse<String> response = http("POST", "", transaction(ins, practitioner(), "Transac"));
         assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
         Bundle result = parse(Bundle.class, response);
@@ -60,7 +60,7 @@ class BundleHttpTest extends HttpTestBase {
     @Test
     void aFailingEntryRollsTheWholeTransactionBack() {
         int before = parse(Bundle.class, http("GET", "_history?_count=0", null)).getTotal();
-        String failing = transaction(UUID.randomUUID().toString(), "no-such-rpps", "Rollback");
+        String failing = transaction(org.hygie.fhir.testsupport.TestIdentifiers.ins(), "no-such-rpps", "Rollback");
         HttpResponse<String> response = http("POST", "", failing);
         assertOutcome(response, 422);
         assertThat(response.body()).contains("Bundle.entry[0]");

@@ -43,7 +43,7 @@ class CapabilityStatementHttpTest extends HttpTestBase {
 
     /**
      * Every declared operation is published in ig/ (an OperationDefinition with that canonical URL,
-     * code, level and resource) and answers: a call without its inputs is a 4xx OperationOutcome, never
+     * code, level and resource), or is one of the specification's own, and answers: a call without its inputs is a 4xx OperationOutcome, never
      * a 404 "unknown operation" nor a 5xx.
      */
     @Test
@@ -62,8 +62,19 @@ class CapabilityStatementHttpTest extends HttpTestBase {
         for (CapabilityStatementRestResourceComponent r : cs.getRestFirstRep().getResource()) {
             r.getOperation().forEach(o -> declared.add(new String[] {r.getType(), o.getName(), o.getDefinition()}));
         }
-        assertThat(declared).extracting(d -> d[1]).containsExactlyInAnyOrder("find", "hold", "book", "generate-slots", "bulk-publish");
+        assertThat(declared).extracting(d -> d[1]).filteredOn(name -> !name.equals("validate"))
+                .containsExactlyInAnyOrder("find", "hold", "book", "generate-slots", "bulk-publish", "lookup", "validate-code", "expand",
+                        "validate-code");
+        assertThat(declared).filteredOn(d -> d[1].equals("validate")).hasSize(cs.getRestFirstRep().getResource().size());
         for (String[] d : declared) {
+            if (d[2].startsWith("http://hl7.org/fhir/OperationDefinition/")) {
+                // the specification's own operations: Resource-validate on every type, the terminology ones on theirs
+                assertThat(d[2]).endsWith(d[1].equals("validate") ? "/Resource-validate" : "/" + d[0] + "-" + d[1]);
+                String path = d[0] + "/$" + d[1];
+                HttpResponse<String> response = http("POST", path, "{\"resourceType\":\"Parameters\"}");
+                assertThat(response.statusCode()).as(path + " -> " + response.body()).isBetween(400, 499);
+                continue;
+            }
             OperationDefinition od = published.get(d[2]);
             assertThat(od).as("ig/ publishes " + d[2]).isNotNull();
             assertThat(od.getCode()).isEqualTo(d[1]);

@@ -3,7 +3,6 @@ package org.hygie.fhir.web;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.net.http.HttpResponse;
-import java.util.UUID;
 import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.Patient;
 import org.junit.jupiter.api.Test;
@@ -18,7 +17,7 @@ class ConditionalAndPatchHttpTest extends HttpTestBase {
 
     @Test
     void conditionalCreateWithIfNoneExist() {
-        String value = UUID.randomUUID().toString();
+        String value = org.hygie.fhir.testsupport.TestIdentifiers.ins();
         HttpResponse<String> first = http("POST", "Patient", patient(value, "Once"), "If-None-Exist", "identifier=" + INS + "|" + value);
         assertThat(first.statusCode()).isEqualTo(201);
         HttpResponse<String> second = http("POST", "Patient", patient(value, "Twice"), "If-None-Exist", "identifier=" + INS + "|" + value);
@@ -30,7 +29,7 @@ class ConditionalAndPatchHttpTest extends HttpTestBase {
 
     @Test
     void conditionalUpdateAndDeleteByIdentifier() {
-        String value = UUID.randomUUID().toString();
+        String value = org.hygie.fhir.testsupport.TestIdentifiers.ins();
         String url = "Patient?identifier=" + INS + "%7C" + value;
         HttpResponse<String> created = http("PUT", url, patient(value, "Conditional"));
         assertThat(created.statusCode()).isEqualTo(201);
@@ -46,7 +45,7 @@ class ConditionalAndPatchHttpTest extends HttpTestBase {
 
     @Test
     void jsonPatchWithIfMatch() {
-        String location = http("POST", "Patient", patient("jp-" + UUID.randomUUID(), "Avant")).headers().firstValue("Location").orElseThrow();
+        String location = http("POST", "Patient", patient(org.hygie.fhir.testsupport.TestIdentifiers.ins(), "Avant")).headers().firstValue("Location").orElseThrow();
         String path = location.substring(base().length() + 1, location.indexOf("/_history"));
         HttpResponse<String> patched = http("PATCH", path,
                 "[{\"op\":\"replace\",\"path\":\"/name/0/family\",\"value\":\"Après\"},{\"op\":\"add\",\"path\":\"/active\",\"value\":true}]",
@@ -66,7 +65,7 @@ class ConditionalAndPatchHttpTest extends HttpTestBase {
 
     @Test
     void fhirPathPatch() {
-        String location = http("POST", "Patient", patient("fp-" + UUID.randomUUID(), "Chemin")).headers().firstValue("Location").orElseThrow();
+        String location = http("POST", "Patient", patient(org.hygie.fhir.testsupport.TestIdentifiers.ins(), "Chemin")).headers().firstValue("Location").orElseThrow();
         String path = location.substring(base().length() + 1, location.indexOf("/_history"));
         String parameters = """
                 {"resourceType":"Parameters","parameter":[

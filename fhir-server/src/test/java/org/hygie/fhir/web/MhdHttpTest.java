@@ -22,7 +22,7 @@ class MhdHttpTest extends HttpTestBase {
     @BeforeEach
     void patient() {
         patient = created(http("POST", "Patient", "{\"resourceType\":\"Patient\",\"identifier\":[{\"system\":\"urn:oid:1.2.250.1.213.1.4.10\","
-                + "\"value\":\"" + System.nanoTime() + "\"}]}"));
+                + "\"value\":\"" + org.hygie.fhir.testsupport.TestIdentifiers.ins() + "\"}]}"));
     }
 
     @Test

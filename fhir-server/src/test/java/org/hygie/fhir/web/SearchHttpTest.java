@@ -117,7 +117,7 @@ class SearchHttpTest extends HttpTestBase {
     @Test
     void gapAndSasFreeSlotQueries() {
         String specialty = "https://mos.esante.gouv.fr/NOS/TRE_R38-SpecialiteOrdinale/FHIR/TRE-R38-SpecialiteOrdinale";
-        String idnps = "8" + (System.nanoTime() % 10_000_000_000L);
+        String idnps = "8" + org.hygie.fhir.testsupport.TestIdentifiers.rpps();
         String tx = """
                 {"resourceType":"Bundle","type":"transaction","entry":[
                  {"fullUrl":"urn:uuid:00000000-0000-4000-8000-000000000001","resource":{"resourceType":"Practitioner",
