@@ -30,6 +30,7 @@ public final class ConformancePublisher {
 
     /** Publishes what changed; returns how many resources were written. */
     public int publish() {
+        long start = System.nanoTime();
         int written = 0;
         List<IBaseResource> resources = ConformancePackages.all(fhirContext);
         for (IBaseResource resource : resources) {
@@ -43,7 +44,8 @@ public final class ConformancePublisher {
                 log.debug("{} not republished: {}", key, raced.getMessage());
             }
         }
-        log.info("Implementation guide and terminology: {} conformance resources, {} (re)published", resources.size(), written);
+        log.info("Implementation guide and terminology: {} conformance resources, {} (re)published in {} ms", resources.size(), written,
+                (System.nanoTime() - start) / 1_000_000);
         return written;
     }
 

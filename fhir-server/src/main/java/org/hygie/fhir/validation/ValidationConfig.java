@@ -31,12 +31,25 @@ public class ValidationConfig {
     }
 
     /**
-     * When the server starts serving (not when a command such as {@code keys} or {@code audit} runs on the
-     * same configuration): the validator's warm-up starts, and the packages are readable from the first requests.
+     * Before the server answers (and not when a command such as {@code keys} or {@code audit} runs on the
+     * same configuration): the packages are readable from the first request.
      */
-    @org.springframework.context.event.EventListener(org.springframework.boot.web.context.WebServerInitializedEvent.class)
-    public void publishConformanceResources(org.springframework.boot.web.context.WebServerInitializedEvent event) {
-        Validation.warmUp();
-        event.getApplicationContext().getBean(ConformancePublisher.class).publish();
+    @org.springframework.context.event.EventListener(org.springframework.boot.context.event.ApplicationStartedEvent.class)
+    public void publish(org.springframework.boot.context.event.ApplicationStartedEvent event) {
+        if (event.getApplicationContext() instanceof org.springframework.boot.web.context.WebServerApplicationContext) {
+            event.getApplicationContext().getBean(ConformancePublisher.class).publish();
+        }
+    }
+
+    /**
+     * Once the server is ready, on a background thread so it does not compete with startup: the validator's
+     * warm-up (when validation is on; $validate and the terminology operations otherwise build it on first use).
+     */
+    @org.springframework.context.event.EventListener(org.springframework.boot.context.event.ApplicationReadyEvent.class)
+    public void warmUp(org.springframework.boot.context.event.ApplicationReadyEvent event) {
+        if (event.getApplicationContext() instanceof org.springframework.boot.web.context.WebServerApplicationContext
+                && event.getApplicationContext().getBean(HygieProperties.class).validation().enabled()) {
+            Validation.warmUp();
+        }
     }
 }

@@ -62,6 +62,38 @@ class ImplementationGuideTest {
                 "Slot", "Appointment", "AppointmentResponse", "DocumentReference");
     }
 
+    /**
+     * The ig/ package ships its profiles with snapshots (the server need not generate them at startup):
+     * they must be what HAPI generates from the differentials today. After editing a differential, run
+     * {@code mvn -pl fhir-server test -Dtest=ImplementationGuideTest -Dhygie.ig.write-snapshots=true}
+     * to rewrite them.
+     */
+    @Test
+    void theShippedSnapshotsAreThoseTheDifferentialsGenerate() throws java.io.IOException {
+        List<IBaseResource> stripped = ConformancePackages.all(FHIR).stream().map(r -> {
+            if (r instanceof StructureDefinition sd) {
+                StructureDefinition copy = sd.copy();
+                copy.setSnapshot(null);
+                return (IBaseResource) copy;
+            }
+            return r;
+        }).toList();
+        ValidationSupport regenerated = new ValidationSupport(FHIR, stripped);
+        java.nio.file.Path source = java.nio.file.Path.of("..", "ig", "src", "main", "resources", "hygie-ig", "package");
+        boolean write = Boolean.getBoolean("hygie.ig.write-snapshots");
+        var parser = FHIR.newJsonParser().setPrettyPrint(true);
+        for (StructureDefinition sd : regenerated.structureDefinitions()) {
+            java.nio.file.Path file = source.resolve("StructureDefinition-" + sd.getIdElement().getIdPart() + ".json");
+            String expected = parser.encodeResourceToString(sd) + "\n";
+            if (write) {
+                java.nio.file.Files.writeString(file, expected);
+            } else {
+                assertThat(java.nio.file.Files.readString(file)).as(file + " is out of date: run this test with -Dhygie.ig.write-snapshots=true")
+                        .isEqualTo(expected);
+            }
+        }
+    }
+
     @Test
     void everyExampleConformsToTheProfilesItClaims() {
         List<Resource> examples = ConformancePackages.load(FHIR, ConformancePackages.IG + "example/*.json", Resource.class);
