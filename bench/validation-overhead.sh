@@ -1,0 +1,65 @@
+#!/usr/bin/env bash
+# Cost of validation on write, as ratios within one run: the packaged server with validation on (the
+# default) and off (hygie.validation.enabled=false), alternating, ROUNDS times each, fresh database
+# each time, same load. Reads are measured as a control (never validated).
+# Needs: the jar (mvn -B -DskipTests package), `hey` (apt-get install hey), psql and a PostgreSQL server
+# (default 127.0.0.1:5432, user postgres, trust auth; set PGHOST/PGPORT/PGUSER).
+# Usage: bench/validation-overhead.sh [ROUNDS] [CONCURRENCY]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+source bench/lib.sh
+rounds=${1:-2}
+concurrency=${2:-8}
+port=18182
+command -v hey >/dev/null || { echo "needs 'hey' (apt-get install hey)"; exit 1; }
+[ -f "$jar" ] || { echo "needs $jar (mvn -B -DskipTests package)"; exit 1; }
+work=$(mktemp -d)
+results="$work/results.tsv"
+echo '{"resourceType":"Patient","name":[{"family":"Benchmark","given":["Anne"]}],"identifier":[{"system":"urn:oid:1.2.250.1.213.1.4.10","value":"280059912345608"}],"gender":"female","birthDate":"1980-05-01","address":[{"city":"Paris","postalCode":"75011"}]}' > "$work/patient.json"
+
+run() { # enabled round
+  local enabled=$1 round=$2 db="hygie_bench_validation_$2"
+  fresh_database "$db"
+  start_server "$port" "$work/data" "$db" --hygie.validation.enabled="$enabled"
+  token=$(java -jar "$jar" token --scope "system/*.cruds" --client-id validation-bench --ttl 7200 --hygie.data-dir="$work/data")
+  local patient
+  patient=$(curl -s -H "Authorization: Bearer $token" -H "Content-Type: application/fhir+json" -d @"$work/patient.json" \
+    "localhost:$port/fhir/Patient" | grep -o '"id":"[0-9a-f-]\{36\}"' | head -1 | cut -d'"' -f4)
+  printf '{"resourceType":"Appointment","status":"proposed","reasonCode":[{"coding":[{"system":"https://hygie.example.org/fhir/CodeSystem/appointment-reasons","code":"acute"}]}],"comment":"Toux","participant":[{"actor":{"reference":"Patient/%s"},"status":"accepted"}]}' "$patient" > "$work/appointment.json"
+  hey -n 300 -c "$concurrency" -H "Authorization: Bearer $token" -m POST -T application/fhir+json -D "$work/patient.json" "http://localhost:$port/fhir/Patient" >/dev/null
+  measure "$enabled" "create Patient" -n 3000 -m POST -T application/fhir+json -D "$work/patient.json" "http://localhost:$port/fhir/Patient"
+  measure "$enabled" "create Appointment" -n 3000 -m POST -T application/fhir+json -D "$work/appointment.json" "http://localhost:$port/fhir/Appointment"
+  measure "$enabled" "read Patient" -n 6000 "http://localhost:$port/fhir/Patient/$patient"
+  kill "$server"; wait "$server" 2>/dev/null || true
+  psqlq -qc "drop database if exists $db" >/dev/null 2>&1 || true
+}
+
+measure() { # enabled scenario hey-args...
+  local enabled=$1 scenario=$2; shift 2
+  local out
+  out=$(hey -c "$concurrency" -H "Authorization: Bearer $token" "$@")
+  local rps p99 errors
+  rps=$(echo "$out" | awk '/Requests\/sec/ {print $2}')
+  p99=$(echo "$out" | awk '/99% in/ {printf "%.1f", $3 * 1000}')
+  errors=$(echo "$out" | awk '/^  \[[0-9]+\]/ {gsub(/[\[\]]/, "", $1); if ($1 !~ /^2/) n += $2} END {print n + 0}')
+  printf '%s\t%s\t%s\t%s\t%s\n' "$enabled" "$scenario" "$rps" "$p99" "$errors" >> "$results"
+}
+
+for round in $(seq 1 "$rounds"); do
+  run true "$round"
+  run false "$round"
+done
+
+echo "Validation on write: cost per scenario ($rounds rounds each, concurrency $concurrency, $(nproc) cores)"
+awk -F'\t' '
+  { key = $2; mode = $1; rps[key, mode] += $3; n[key, mode]++; if ($4 > p99[key, mode]) p99[key, mode] = $4; err[key, mode] += $5 }
+  END {
+    printf "%-20s %14s %14s %9s %12s %12s %7s\n", "scenario", "validated/s", "unchecked/s", "ratio", "p99 val ms", "p99 off ms", "errors"
+    split("create Patient|create Appointment|read Patient", keys, "|")
+    for (k = 1; k <= 3; k++) {
+      s = keys[k]
+      v = rps[s, "true"] / n[s, "true"]; o = rps[s, "false"] / n[s, "false"]
+      printf "%-20s %14.0f %14.0f %8.2fx %12.1f %12.1f %7d\n", s, v, o, v / o, p99[s, "true"], p99[s, "false"], err[s, "true"] + err[s, "false"]
+    }
+  }' "$results"
+echo "(ratio = validated throughput / unchecked throughput; raw rows in $results)"
