@@ -9,7 +9,7 @@ public final class ResourceTypes {
             "Schedule", "Slot", "Appointment", "AppointmentResponse", "DocumentReference", "Binary", "List",
             "AuditEvent",
             // conformance resources: the ig/ and terminology/ packages are published as these (ConformancePublisher)
-            "StructureDefinition", "SearchParameter", "OperationDefinition", "CodeSystem", "ValueSet");
+            "StructureDefinition", "SearchParameter", "OperationDefinition", "CodeSystem", "ValueSet", "CapabilityStatement");
 
     private ResourceTypes() {}
 }

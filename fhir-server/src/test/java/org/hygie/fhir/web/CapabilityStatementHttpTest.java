@@ -90,6 +90,34 @@ class CapabilityStatementHttpTest extends HttpTestBase {
         }
     }
 
+    /**
+     * ig/ publishes the CapabilityStatement Hygie claims (kind capability, the software's, not one
+     * deployment's): it must be what the server generates from what is registered. After a change, run
+     * {@code mvn -pl fhir-server test -Dtest=CapabilityStatementHttpTest -Dhygie.ig.write-capabilities=true}.
+     */
+    @Test
+    void theImplementationGuidePublishesTheCapabilityStatementTheServerGenerates() throws Exception {
+        CapabilityStatement served = client.capabilities().ofType(CapabilityStatement.class).execute();
+        served.setId("hygie-server");
+        served.setUrl("https://hygie.example.org/fhir/CapabilityStatement/hygie-server");
+        served.setVersion("0.1.0").setName("HygieServer").setTitle("Hygie FHIR server").setPublisher("Hygie")
+                .setDescription("What every Hygie server supports: the resource types, interactions, search parameters,"
+                        + " operations and profiles it registers (each deployment's /metadata says the same, with its own base URL).");
+        served.setKind(CapabilityStatement.CapabilityStatementKind.CAPABILITY);
+        served.setDateElement(new org.hl7.fhir.r4.model.DateTimeType("2026-11-29")); // the package version's date, not the server start
+        served.setImplementation(null);
+        served.getSoftware().setVersionElement(null);
+        served.setMeta(null);
+        String expected = FHIR.newJsonParser().setPrettyPrint(true).encodeResourceToString(served) + "\n";
+        java.nio.file.Path file = java.nio.file.Path.of("..", "ig", "src", "main", "resources", "hygie-ig", "package",
+                "CapabilityStatement-hygie-server.json");
+        if (Boolean.getBoolean("hygie.ig.write-capabilities")) {
+            java.nio.file.Files.writeString(file, expected);
+        }
+        assertThat(java.nio.file.Files.readString(file)).as(file + " is out of date: run this test with -Dhygie.ig.write-capabilities=true")
+                .isEqualTo(expected);
+    }
+
     @Test
     void healthIsUp() {
         HttpResponse<String> health = http("GET", "http://localhost:" + port + "/actuator/health", null);
