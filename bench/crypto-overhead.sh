@@ -8,9 +8,9 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 rounds=${1:-2}
 concurrency=${2:-8}
-jar=fhir-server/target/fhir-server.jar
+# shellcheck source=bench/lib.sh
+. bench/lib.sh
 port=18181
-pghost=${PGHOST:-127.0.0.1} pgport=${PGPORT:-5432} pguser=${PGUSER:-postgres}
 command -v hey >/dev/null || { echo "needs 'hey' (apt-get install hey)"; exit 1; }
 [ -f "$jar" ] || { echo "needs $jar (mvn -B -DskipTests package)"; exit 1; }
 work=$(mktemp -d)
@@ -41,32 +41,11 @@ run() { # mode round
   psql -h "$pghost" -p "$pgport" -U "$pguser" -qc "drop database if exists $db" >/dev/null 2>&1 || true
 }
 
-measure() { # mode scenario hey-args...
-  local mode=$1 scenario=$2; shift 2
-  local out
-  out=$(hey -c "$concurrency" -H "Authorization: Bearer $token" "$@")
-  local rps p99 errors
-  rps=$(echo "$out" | awk '/Requests\/sec/ {print $2}')
-  p99=$(echo "$out" | awk '/99% in/ {printf "%.1f", $3 * 1000}')
-  errors=$(echo "$out" | awk '/^  \[[0-9]+\]/ {gsub(/[\[\]]/, "", $1); if ($1 !~ /^2/) n += $2} END {print n + 0}')
-  printf '%s\t%s\t%s\t%s\t%s\n' "$mode" "$scenario" "$rps" "$p99" "$errors" >> "$results"
-}
-
 for round in $(seq 1 "$rounds"); do
   run encrypted "$round"
   run plaintext "$round"
 done
 
 echo "Encryption at rest: cost per scenario ($rounds rounds each, concurrency $concurrency, $(nproc) cores)"
-awk -F'\t' '
-  { key = $2; mode = $1; rps[key, mode] += $3; n[key, mode]++; if ($4 > p99[key, mode]) p99[key, mode] = $4; err[key, mode] += $5; order[key] = ++i }
-  END {
-    printf "%-16s %14s %14s %9s %12s %12s %7s\n", "scenario", "encrypted/s", "plaintext/s", "ratio", "p99 enc ms", "p99 plain ms", "errors"
-    split("create|read|search by name|search by INS", keys, "|")
-    for (k = 1; k <= 4; k++) {
-      s = keys[k]
-      e = rps[s, "encrypted"] / n[s, "encrypted"]; p = rps[s, "plaintext"] / n[s, "plaintext"]
-      printf "%-16s %14.0f %14.0f %8.2fx %12.1f %12.1f %7d\n", s, e, p, e / p, p99[s, "encrypted"], p99[s, "plaintext"], err[s, "encrypted"] + err[s, "plaintext"]
-    }
-  }' "$results"
+ratio_table encrypted plaintext encrypted plaintext "create|read|search by name|search by INS"
 echo "(ratio = encrypted throughput / plaintext throughput; raw rows in $results)"

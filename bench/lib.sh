@@ -42,3 +42,30 @@ disagreements() {
     left join slot_reservation sr on sr.slot_id = r.res_id
     where (sr.slot_id is null and sa.status = 'busy-tentative') or (sr.slot_id is not null and sa.status not in ('busy','busy-tentative'))" "$1"
 }
+
+# measure MODE SCENARIO hey-args...: one `hey` run with $concurrency clients and $token, appended to $results
+# as "mode scenario requests/s p99-ms non-2xx" (the overhead scripts compare two modes of the same server)
+measure() {
+  local mode=$1 scenario=$2; shift 2
+  local out rps p99 errors
+  out=$(hey -c "$concurrency" -H "Authorization: Bearer $token" "$@")
+  rps=$(echo "$out" | awk '/Requests\/sec/ {print $2}')
+  p99=$(echo "$out" | awk '/99% in/ {printf "%.1f", $3 * 1000}')
+  errors=$(echo "$out" | awk '/^  \[[0-9]+\]/ {gsub(/[\[\]]/, "", $1); if ($1 !~ /^2/) n += $2} END {print n + 0}')
+  printf '%s\t%s\t%s\t%s\t%s\n' "$mode" "$scenario" "$rps" "$p99" "$errors" >> "$results"
+}
+
+# ratio_table MODE_A MODE_B LABEL_A LABEL_B "scenario|scenario|...": mean throughput of each mode per
+# scenario over the rounds in $results, the ratio A/B, the worst p99 of each, the errors
+ratio_table() {
+  awk -F'\t' -v a="$1" -v b="$2" -v la="$3" -v lb="$4" -v scenarios="$5" '
+    { rps[$2, $1] += $3; n[$2, $1]++; if ($4 > p99[$2, $1]) p99[$2, $1] = $4; err[$2, $1] += $5 }
+    END {
+      printf "%-20s %14s %14s %9s %12s %12s %7s\n", "scenario", la "/s", lb "/s", "ratio", "p99 " la " ms", "p99 " lb " ms", "errors"
+      count = split(scenarios, keys, "|")
+      for (k = 1; k <= count; k++) {
+        s = keys[k]; x = rps[s, a] / n[s, a]; y = rps[s, b] / n[s, b]
+        printf "%-20s %14.0f %14.0f %8.2fx %12.1f %12.1f %7d\n", s, x, y, x / y, p99[s, a], p99[s, b], err[s, a] + err[s, b]
+      }
+    }' "$results"
+}

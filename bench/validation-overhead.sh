@@ -7,7 +7,8 @@
 # Usage: bench/validation-overhead.sh [ROUNDS] [CONCURRENCY]
 set -euo pipefail
 cd "$(dirname "$0")/.."
-source bench/lib.sh
+# shellcheck source=bench/lib.sh
+. bench/lib.sh
 rounds=${1:-2}
 concurrency=${2:-8}
 port=18182
@@ -34,32 +35,11 @@ run() { # enabled round
   psqlq -qc "drop database if exists $db" >/dev/null 2>&1 || true
 }
 
-measure() { # enabled scenario hey-args...
-  local enabled=$1 scenario=$2; shift 2
-  local out
-  out=$(hey -c "$concurrency" -H "Authorization: Bearer $token" "$@")
-  local rps p99 errors
-  rps=$(echo "$out" | awk '/Requests\/sec/ {print $2}')
-  p99=$(echo "$out" | awk '/99% in/ {printf "%.1f", $3 * 1000}')
-  errors=$(echo "$out" | awk '/^  \[[0-9]+\]/ {gsub(/[\[\]]/, "", $1); if ($1 !~ /^2/) n += $2} END {print n + 0}')
-  printf '%s\t%s\t%s\t%s\t%s\n' "$enabled" "$scenario" "$rps" "$p99" "$errors" >> "$results"
-}
-
 for round in $(seq 1 "$rounds"); do
   run true "$round"
   run false "$round"
 done
 
 echo "Validation on write: cost per scenario ($rounds rounds each, concurrency $concurrency, $(nproc) cores)"
-awk -F'\t' '
-  { key = $2; mode = $1; rps[key, mode] += $3; n[key, mode]++; if ($4 > p99[key, mode]) p99[key, mode] = $4; err[key, mode] += $5 }
-  END {
-    printf "%-20s %14s %14s %9s %12s %12s %7s\n", "scenario", "validated/s", "unchecked/s", "ratio", "p99 val ms", "p99 off ms", "errors"
-    split("create Patient|create Appointment|read Patient", keys, "|")
-    for (k = 1; k <= 3; k++) {
-      s = keys[k]
-      v = rps[s, "true"] / n[s, "true"]; o = rps[s, "false"] / n[s, "false"]
-      printf "%-20s %14.0f %14.0f %8.2fx %12.1f %12.1f %7d\n", s, v, o, v / o, p99[s, "true"], p99[s, "false"], err[s, "true"] + err[s, "false"]
-    }
-  }' "$results"
+ratio_table true false validated unchecked "create Patient|create Appointment|read Patient"
 echo "(ratio = validated throughput / unchecked throughput; raw rows in $results)"

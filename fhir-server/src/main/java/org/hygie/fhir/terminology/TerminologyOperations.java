@@ -73,15 +73,8 @@ public class TerminologyOperations {
                                            @OperationParam(name = "codeableConcept") CodeableConcept concept) {
         List<Coding> codings = codings(code, url, coding, concept);
         IValidationSupport chain = support.get();
-        IValidationSupport.CodeValidationResult found = null;
-        for (Coding c : codings) {
-            found = chain.validateCode(new ValidationSupportContext(chain), new ConceptValidationOptions(), c.getSystem(), c.getCode(),
-                    display == null ? c.getDisplay() : display.getValue(), null);
-            if (found != null && found.isOk()) {
-                break;
-            }
-        }
-        return result(found, codings.get(0));
+        return firstValid(codings, display, (c, shown) -> chain.validateCode(new ValidationSupportContext(chain),
+                new ConceptValidationOptions(), c.getSystem(), c.getCode(), shown, null));
     }
 
     @Operation(name = "$validate-code", type = ValueSet.class, idempotent = true)
@@ -93,11 +86,16 @@ public class TerminologyOperations {
         ValueSet target = valueSet(url, valueSet, "$validate-code");
         List<Coding> codings = codings(code, system, coding, concept);
         IValidationSupport chain = support.get();
-        ConceptValidationOptions options = new ConceptValidationOptions();
+        return firstValid(codings, display, (c, shown) -> chain.validateCodeInValueSet(new ValidationSupportContext(chain),
+                new ConceptValidationOptions(), c.getSystem(), c.getCode(), shown, target));
+    }
+
+    /** $validate-code's answer: the first coding found valid (a CodeableConcept is valid if one of its codings is), else the last answer. */
+    private static Parameters firstValid(List<Coding> codings, StringType display,
+                                         java.util.function.BiFunction<Coding, String, IValidationSupport.CodeValidationResult> check) {
         IValidationSupport.CodeValidationResult found = null;
         for (Coding c : codings) {
-            found = chain.validateCodeInValueSet(new ValidationSupportContext(chain), options, c.getSystem(), c.getCode(),
-                    display == null ? c.getDisplay() : display.getValue(), target);
+            found = check.apply(c, display == null ? c.getDisplay() : display.getValue());
             if (found != null && found.isOk()) {
                 break;
             }
