@@ -19,27 +19,36 @@ public final class ConformancePackages {
     public static final String IG = "classpath*:hygie-ig/package/";
     public static final String TERMINOLOGY = "classpath*:hygie-terminology/package/";
 
+    /** Both packages, parsed once per JVM (the profiles' snapshots make them megabytes of JSON). */
+    private static volatile List<IBaseResource> parsed;
+
     private ConformancePackages() {}
 
-    /** Every conformance resource of both packages. */
+    /** Every conformance resource of both packages: copies, free to change. */
     public static List<IBaseResource> all(FhirContext fhirContext) {
-        List<IBaseResource> found = new ArrayList<>(load(fhirContext, IG + "*-*.json", IBaseResource.class));
-        found.addAll(load(fhirContext, TERMINOLOGY + "*-*.json", IBaseResource.class));
-        return found;
+        List<IBaseResource> resources = parsed;
+        if (resources == null) {
+            List<IBaseResource> found = new ArrayList<>(load(fhirContext, IG + "*-*.json", IBaseResource.class));
+            found.addAll(load(fhirContext, TERMINOLOGY + "*-*.json", IBaseResource.class));
+            parsed = resources = List.copyOf(found);
+        }
+        return resources.stream().map(r -> (IBaseResource) ((org.hl7.fhir.r4.model.Resource) r).copy()).toList();
     }
 
-    /**
-     * The resource profiles of the implementation guide by resource type, the type's own profile (derived
-     * from the core type: every resource of that type is checked against it) first.
-     */
+    /** A profile of a core resource type itself (not of another profile): every resource of the type is checked against it. */
+    public static boolean isTypeProfile(org.hl7.fhir.r4.model.StructureDefinition sd) {
+        return sd.getKind() == org.hl7.fhir.r4.model.StructureDefinition.StructureDefinitionKind.RESOURCE
+                && sd.getBaseDefinition().equals("http://hl7.org/fhir/StructureDefinition/" + sd.getType());
+    }
+
+    /** The resource profiles of the implementation guide by resource type, the type's own profile first. */
     public static java.util.Map<String, List<String>> resourceProfiles(FhirContext fhirContext) {
         java.util.Map<String, List<String>> byType = new java.util.TreeMap<>();
-        for (org.hl7.fhir.r4.model.StructureDefinition sd : load(fhirContext, IG + "StructureDefinition-*.json",
-                org.hl7.fhir.r4.model.StructureDefinition.class)) {
-            if (sd.getKind() == org.hl7.fhir.r4.model.StructureDefinition.StructureDefinitionKind.RESOURCE) {
+        for (IBaseResource resource : all(fhirContext)) {
+            if (resource instanceof org.hl7.fhir.r4.model.StructureDefinition sd
+                    && sd.getKind() == org.hl7.fhir.r4.model.StructureDefinition.StructureDefinitionKind.RESOURCE) {
                 List<String> urls = byType.computeIfAbsent(sd.getType(), t -> new ArrayList<>());
-                boolean typeProfile = sd.getBaseDefinition().equals("http://hl7.org/fhir/StructureDefinition/" + sd.getType());
-                urls.add(typeProfile ? 0 : urls.size(), sd.getUrl());
+                urls.add(isTypeProfile(sd) ? 0 : urls.size(), sd.getUrl());
             }
         }
         return byType;

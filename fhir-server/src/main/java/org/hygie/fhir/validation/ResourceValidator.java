@@ -80,9 +80,9 @@ public final class ResourceValidator {
         for (StructureDefinition sd : support.structureDefinitions()) {
             if (sd.getKind() == StructureDefinition.StructureDefinitionKind.RESOURCE) {
                 profiles.add(sd.getUrl());
-                if (sd.getBaseDefinition().equals("http://hl7.org/fhir/StructureDefinition/" + sd.getType())) {
-                    profileOfType.put(sd.getType(), sd.getUrl());
-                }
+            }
+            if (org.hygie.fhir.config.ConformancePackages.isTypeProfile(sd)) {
+                profileOfType.put(sd.getType(), sd.getUrl());
             }
         }
     }

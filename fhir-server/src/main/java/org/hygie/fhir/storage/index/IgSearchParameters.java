@@ -10,6 +10,7 @@ public final class IgSearchParameters {
     private IgSearchParameters() {}
 
     public static List<SearchParameter> load(FhirContext fhirContext) {
-        return ConformancePackages.load(fhirContext, ConformancePackages.IG + "SearchParameter-*.json", SearchParameter.class);
+        return ConformancePackages.all(fhirContext).stream().filter(r -> r instanceof SearchParameter)
+                .map(r -> (SearchParameter) r).toList();
     }
 }
