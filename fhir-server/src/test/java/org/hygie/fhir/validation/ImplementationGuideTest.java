@@ -79,18 +79,10 @@ class ImplementationGuideTest {
             return r;
         }).toList();
         ValidationSupport regenerated = new ValidationSupport(FHIR, stripped);
-        java.nio.file.Path source = java.nio.file.Path.of("..", "ig", "src", "main", "resources", "hygie-ig", "package");
-        boolean write = Boolean.getBoolean("hygie.ig.write-snapshots");
         var parser = FHIR.newJsonParser().setPrettyPrint(true);
         for (StructureDefinition sd : regenerated.structureDefinitions()) {
-            java.nio.file.Path file = source.resolve("StructureDefinition-" + sd.getIdElement().getIdPart() + ".json");
-            String expected = parser.encodeResourceToString(sd) + "\n";
-            if (write) {
-                java.nio.file.Files.writeString(file, expected);
-            } else {
-                assertThat(java.nio.file.Files.readString(file)).as(file + " is out of date: run this test with -Dhygie.ig.write-snapshots=true")
-                        .isEqualTo(expected);
-            }
+            org.hygie.fhir.testsupport.IgPackageFiles.assertUpToDate("StructureDefinition-" + sd.getIdElement().getIdPart() + ".json",
+                    parser.encodeResourceToString(sd) + "\n", "hygie.ig.write-snapshots");
         }
     }
 

@@ -108,14 +108,8 @@ class CapabilityStatementHttpTest extends HttpTestBase {
         served.setImplementation(null);
         served.getSoftware().setVersionElement(null);
         served.setMeta(null);
-        String expected = FHIR.newJsonParser().setPrettyPrint(true).encodeResourceToString(served) + "\n";
-        java.nio.file.Path file = java.nio.file.Path.of("..", "ig", "src", "main", "resources", "hygie-ig", "package",
-                "CapabilityStatement-hygie-server.json");
-        if (Boolean.getBoolean("hygie.ig.write-capabilities")) {
-            java.nio.file.Files.writeString(file, expected);
-        }
-        assertThat(java.nio.file.Files.readString(file)).as(file + " is out of date: run this test with -Dhygie.ig.write-capabilities=true")
-                .isEqualTo(expected);
+        org.hygie.fhir.testsupport.IgPackageFiles.assertUpToDate("CapabilityStatement-hygie-server.json",
+                FHIR.newJsonParser().setPrettyPrint(true).encodeResourceToString(served) + "\n", "hygie.ig.write-capabilities");
     }
 
     @Test
