@@ -11,7 +11,7 @@ import org.springframework.jdbc.core.JdbcTemplate;
 final class IndexRowWriter {
     private static final List<String> INDEX_TABLES =
             List.of("idx_token", "idx_string", "idx_date", "idx_reference", "idx_number", "idx_quantity", "idx_uri", "idx_geo", "idx_blind",
-                    "slot_availability");
+                    "slot_availability", "slot_specialty");
 
     private final JdbcTemplate jdbc;
 
@@ -20,7 +20,7 @@ final class IndexRowWriter {
     }
 
     void clear(long pk) {
-        // one round trip for the twelve deletes (the key is a number the store generated, not client input)
+        // one round trip for all the deletes (the key is a number the store generated, not client input)
         String[] deletes = new String[INDEX_TABLES.size() + 1];
         for (int i = 0; i < INDEX_TABLES.size(); i++) {
             deletes[i] = "delete from " + INDEX_TABLES.get(i) + " where resource_pk = " + pk;

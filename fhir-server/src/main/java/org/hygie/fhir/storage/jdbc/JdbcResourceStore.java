@@ -33,10 +33,12 @@ public class JdbcResourceStore implements ResourceStore {
 
     private final JdbcTemplate jdbc;
     private final IndexRowWriter indexRows;
+    private final SlotSpecialties slotSpecialties;
 
     public JdbcResourceStore(JdbcTemplate jdbc) {
         this.jdbc = jdbc;
         this.indexRows = new IndexRowWriter(jdbc);
+        this.slotSpecialties = new SlotSpecialties(jdbc);
     }
 
     @Override
@@ -75,6 +77,7 @@ public class JdbcResourceStore implements ResourceStore {
         if (!v.deleted()) {
             indexRows.write(pk, v.type(), v.entries(), v.links());
         }
+        slotSpecialties.refresh(pk, v.type(), v.id(), v.deleted() ? List.of() : v.entries());
         return new Head(pk, v.type(), v.id(), v.version(), v.deleted(), v.lastUpdated());
     }
 
@@ -210,6 +213,7 @@ public class JdbcResourceStore implements ResourceStore {
     public void replaceIndex(Head head, List<IndexEntry> entries, Set<String> links, String compartment) {
         indexRows.clear(head.pk());
         indexRows.write(head.pk(), head.type(), entries, links);
+        slotSpecialties.refresh(head.pk(), head.type(), head.id(), entries);
         jdbc.update("update resource set compartment = ? where pk = ?", compartment, head.pk());
     }
 

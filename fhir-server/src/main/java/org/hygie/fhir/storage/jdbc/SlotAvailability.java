@@ -76,13 +76,19 @@ final class SlotAvailability {
     }
 
     /**
-     * {@code select sa.resource_pk from ... where ...} for the covered criteria. A chained schedule
+     * {@code select sa.resource_pk from ... where ...} for the covered criteria. A specialty chain
+     * ({@link SlotSpecialties}) drives the query when there is one. Otherwise a chained schedule
      * criterion drives the query: its schedule ids are unnested and joined to the (schedule, status,
      * start) index, one range per schedule. As a plain {@code = any (array(...))} condition PostgreSQL
      * cannot size the array when planning, and over a week of 1.4M slots it scanned the whole window
      * instead (0.9 s measured).
      */
     static void select(StringBuilder sql, List<Object> args, List<SearchQuery.Criterion> covered, boolean withStart) {
+        SearchQuery.Criterion specialty = covered.stream().filter(SlotSpecialties::covers).findFirst().orElse(null);
+        if (specialty != null) { // one contiguous range of the projection keyed by specialty
+            SlotSpecialties.select(sql, args, specialty, covered, withStart);
+            return;
+        }
         SearchQuery.Criterion driver = covered.stream()
                 .filter(c -> c.param().name().equals("schedule") && c.anyOf().get(0) instanceof SearchValue.Chained)
                 .findFirst().orElse(null);

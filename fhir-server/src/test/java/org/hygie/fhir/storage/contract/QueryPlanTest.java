@@ -124,6 +124,13 @@ class QueryPlanTest {
     void freeSlotQueryUsesIndexes() {
         String plan = plan("Slot", "status=free&start=ge2027-03-02T00:00:00Z&start=lt2027-03-02T12:00:00Z"
                 + "&schedule.actor:PractitionerRole.specialty=" + SPECIALTY + "|SM04");
+        assertThat(plan).contains("slot_specialty_range_idx").doesNotContain("Seq Scan");
+    }
+
+    @Test
+    void freeSlotQueryOfOnePractitionerUsesIndexes() {
+        String plan = plan("Slot", "status=free&start=ge2027-03-02T00:00:00Z&start=lt2027-03-06T00:00:00Z"
+                + "&schedule.actor:PractitionerRole.practitioner.family=Docteur7");
         assertThat(plan).contains("slot_availability_schedule_idx").doesNotContain("Seq Scan");
     }
 

@@ -1,0 +1,136 @@
+package org.hygie.fhir.storage.jdbc;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.TreeSet;
+import org.hygie.fhir.storage.index.IndexEntry;
+import org.hygie.fhir.storage.search.SearchQuery;
+import org.hygie.fhir.storage.search.SearchValue;
+import org.springframework.jdbc.core.JdbcTemplate;
+
+/**
+ * The slot availability projection keyed by specialty ({@code slot_specialty}): one row per live Slot
+ * and specialty of the PractitionerRoles its Schedule serves, so that the free-slot query by specialty is
+ * one contiguous index range instead of a range per schedule of the specialty (see
+ * docs/adr/0008-slot-specialty-projection.md).
+ *
+ * <p>A row depends on three resources: the Slot, its Schedule (actors) and those roles (specialties).
+ * Each of their writes recomputes the rows it reaches from the index tables, in its own transaction.
+ * Advisory locks order a write that changes what a row depends on before or after a write that
+ * recomputes it (otherwise each could read the other's state from before it committed): a Slot write
+ * share-locks its Schedule, a Schedule write share-locks its roles and then locks itself, a role write
+ * locks itself and then the Schedules that serve it. Roles are always locked before Schedules.
+ */
+final class SlotSpecialties {
+    private static final int LOCK_CLASS = 0x48795370; // "HySp"
+    private static final String ROWS = "insert into slot_specialty (resource_pk, system, code, schedule_id, status_system, status,"
+            + " start_low, start_high, end_low, end_high)"
+            + " select distinct sa.resource_pk, t.system, t.code, sa.schedule_id, sa.status_system, sa.status,"
+            + " sa.start_low, sa.start_high, sa.end_low, sa.end_high"
+            + " from slot_availability sa"
+            + " join resource s on s.res_type = 'Schedule' and s.res_id = sa.schedule_id and not s.deleted"
+            + " join idx_reference a on a.resource_pk = s.pk and a.param = 'actor' and a.target_type = 'PractitionerRole'"
+            + " join resource pr on pr.res_type = 'PractitionerRole' and pr.res_id = a.target_id and not pr.deleted"
+            + " join idx_token t on t.resource_pk = pr.pk and t.param = 'specialty' and t.code is not null where ";
+
+    private final JdbcTemplate jdbc;
+
+    SlotSpecialties(JdbcTemplate jdbc) {
+        this.jdbc = jdbc;
+    }
+
+    /**
+     * Whether {@code c} is {@code schedule.actor:PractitionerRole.specialty=system|code}, one value, no
+     * modifier: the shape the projection answers exactly. Other forms (code alone, several values,
+     * {@code :not}) go through the index tables.
+     */
+    static boolean covers(SearchQuery.Criterion c) {
+        return token(c) != null;
+    }
+
+    /** The specialty of a covered criterion, or null. */
+    static SearchValue.Token token(SearchQuery.Criterion c) {
+        SearchQuery.Criterion actor = chained(c, "Slot", "schedule", "Schedule");
+        SearchQuery.Criterion specialty = actor == null ? null : chained(actor, "Schedule", "actor", "PractitionerRole");
+        if (specialty == null || !specialty.param().resourceType().equals("PractitionerRole") || !specialty.param().name().equals("specialty")
+                || specialty.modifier() != null || specialty.blind() || specialty.anyOf().size() != 1) {
+            return null;
+        }
+        return specialty.anyOf().get(0) instanceof SearchValue.Token t && t.system() != null && t.code() != null ? t : null;
+    }
+
+    private static SearchQuery.Criterion chained(SearchQuery.Criterion c, String type, String param, String target) {
+        if (c.param().resourceType().equals(type) && c.param().name().equals(param) && c.modifier() == null && !c.blind()
+                && c.anyOf().size() == 1 && c.anyOf().get(0) instanceof SearchValue.Chained ch && ch.targetType().equals(target)) {
+            return ch.inner();
+        }
+        return null;
+    }
+
+    /** After the index rows of a resource were written (or cleared, {@code entries} empty, when deleted). */
+    void refresh(long pk, String type, String id, List<IndexEntry> entries) {
+        switch (type) {
+            case "Slot" -> {
+                SlotAvailability.Row row = SlotAvailability.row(entries);
+                if (row.scheduleId() == null) {
+                    return; // no schedule, so no specialty; the clear already removed former rows
+                }
+                lock("lock_shared", "Schedule/" + row.scheduleId());
+                jdbc.update(ROWS + "sa.resource_pk = ?", pk);
+            }
+            case "Schedule" -> {
+                TreeSet<String> roles = new TreeSet<>();
+                for (IndexEntry e : entries) {
+                    if (e instanceof IndexEntry.Reference r && r.param().equals("actor") && "PractitionerRole".equals(r.targetType())) {
+                        roles.add("PractitionerRole/" + r.targetId());
+                    }
+                }
+                roles.forEach(role -> lock("lock_shared", role));
+                lock("lock", "Schedule/" + id);
+                recompute(List.of(id));
+            }
+            case "PractitionerRole" -> {
+                lock("lock", "PractitionerRole/" + id);
+                List<String> schedules = jdbc.queryForList("select distinct s.res_id from idx_reference a join resource s on s.pk = a.resource_pk"
+                        + " where a.res_type = 'Schedule' and a.param = 'actor' and a.target_id = ? and a.target_type = 'PractitionerRole'"
+                        + " and not s.deleted order by 1", String.class, id);
+                schedules.forEach(schedule -> lock("lock", "Schedule/" + schedule));
+                recompute(schedules);
+            }
+            default -> { }
+        }
+    }
+
+    private void recompute(List<String> scheduleIds) {
+        if (scheduleIds.isEmpty()) {
+            return;
+        }
+        String[] ids = scheduleIds.toArray(String[]::new);
+        jdbc.update("delete from slot_specialty where schedule_id = any (?)", (Object) ids);
+        jdbc.update(ROWS + "sa.schedule_id = any (?)", (Object) ids);
+    }
+
+    /** A transaction-scoped advisory lock on a resource key (hash collisions only make writers wait). */
+    private void lock(String function, String key) {
+        jdbc.query("select pg_advisory_xact_" + function + "(?, hashtext(?))", rs -> { }, LOCK_CLASS, key);
+    }
+
+    /**
+     * {@code select sa.resource_pk[, sa.start_low] from slot_specialty sa where ...}: the covered
+     * specialty criterion as the index range, the other covered criteria as conditions on the same row.
+     */
+    static void select(StringBuilder sql, List<Object> args, SearchQuery.Criterion specialty, List<SearchQuery.Criterion> rest,
+                       boolean withStart) {
+        SearchValue.Token t = token(specialty);
+        sql.append(withStart ? "select sa.resource_pk, sa.start_low" : "select sa.resource_pk")
+                .append(" from slot_specialty sa where sa.code = ? and sa.system = ?");
+        args.add(t.code());
+        args.add(t.system());
+        List<SearchQuery.Criterion> others = new ArrayList<>(rest);
+        others.remove(specialty);
+        if (!others.isEmpty()) {
+            sql.append(" and ");
+            SlotAvailability.conditions(sql, args, others);
+        }
+    }
+}
