@@ -47,6 +47,8 @@ public class SearchRequestParser {
                 try {
                     if (key.startsWith("_include") || key.startsWith("_revinclude")) {
                         includes.add(include(type, key, raw));
+                    } else if (key.equals("_list")) {
+                        criteria.add(list(type, raw, values));
                     } else if (key.startsWith("_has:")) {
                         criteria.add(has(type, key, key.substring(5), raw, values));
                     } else if (key.contains(".")) {
@@ -152,6 +154,22 @@ public class SearchRequestParser {
                 : criterion(hasType, key, parts[2], raw, values);
         SearchParam id = registry.find(type, "_id").orElseThrow();
         return new SearchQuery.Criterion(id, null, List.of(new SearchValue.Has(hasType, reference.name(), inner)));
+    }
+
+    /**
+     * {@code _list=id} (or {@code List/id}): the resources that List names as items, which is
+     * {@code _has:List:item:_id=id}, so the caller must be able to read the List. Functional lists
+     * ({@code $current-problems}...) are not kept by this server.
+     */
+    private SearchQuery.Criterion list(String type, String raw, ValueParser values) {
+        String id = raw.startsWith("List/") ? raw.substring("List/".length()) : raw;
+        if (raw.startsWith("$")) {
+            throw notSupported("_list=" + raw + ": functional lists are not supported; give the id of a List", "_list");
+        }
+        if (!org.hygie.fhir.storage.index.LocalReference.ID.matcher(id).matches()) {
+            throw badRequest("_list must be the id of a List (or List/id), got '" + raw + "'", "_list");
+        }
+        return has(type, "_list", "List:item:_id", id, values);
     }
 
     /** {@code _include[:iterate]=Source:param[:Target]} and {@code _revinclude[:iterate]=Source:param[:Target]}. */

@@ -149,6 +149,14 @@ public abstract class SearchContract {
         save("A1", appointment("P1", Appointment.AppointmentStatus.BOOKED, "2026-03-02T09:00:00+01:00"));
         save("A2", appointment("P2", Appointment.AppointmentStatus.PENDING, "2026-03-05T16:00:00+01:00"));
         save("A3", appointment("P1", Appointment.AppointmentStatus.CANCELLED, "2026-04-01T08:30:00+02:00"));
+
+        org.hl7.fhir.r4.model.ListResource list = new org.hl7.fhir.r4.model.ListResource();
+        list.setStatus(org.hl7.fhir.r4.model.ListResource.ListStatus.CURRENT).setMode(org.hl7.fhir.r4.model.ListResource.ListMode.WORKING);
+        list.setSubject(new Reference(ids.get("P1")));
+        list.addEntry().setItem(new Reference(ids.get("A1")));
+        list.addEntry().setItem(new Reference(ids.get("A3")));
+        list.addEntry().setItem(new Reference(ids.get("P1")));
+        save("L1", list);
     }
 
     private Slot slot(String start, String end, Slot.SlotStatus status) {
@@ -296,6 +304,12 @@ public abstract class SearchContract {
                 row("Patient", "_has:Appointment:patient:status=booked,pending", "P1", "P2"),
                 row("Patient", "_has:Appointment:patient:status=noshow"),
                 row("Practitioner", "_has:PractitionerRole:practitioner:_has:Schedule:actor:_id={SCH2}", "DR"),
+                // _list: the items of a List, of the searched type
+                row("Appointment", "_list={L1}", "A1", "A3"),
+                row("Appointment", "_list=List/{L1}&status=cancelled", "A3"),
+                row("Patient", "_list={L1}", "P1"),
+                row("Practitioner", "_list={L1}"),
+                row("Appointment", "_list=no-such-list"),
                 // near (great-circle distance; Paris-Lyon is about 392 km)
                 row("Location", "near=48.8566|2.3522|5|km", "LPARIS"),
                 row("Location", "near=48.8566|2.3522|300|km", "LPARIS"),

@@ -96,6 +96,8 @@ class SearchRequestParserTest {
         "identifier=a|b|c; identifier",
         "_total=maybe; _total",
         "family=; family",
+        "_list=$current-problems; _list",
+        "_list=not an id; _list",
     })
     void badParametersAre400sNamingTheParameter(String query, String where) {
         assertThatThrownBy(() -> parse("Patient", query))
