@@ -58,6 +58,7 @@ measure() { # name url
 echo "Dataset: $practitioners practitioners, $slots slots, $resources resources, $dbsize; loaded in ${loaded}s ($(( resources / (loaded > 0 ? loaded : 1) )) resources/s)"
 printf "%-34s %10s %10s %10s %8s\n" "query (concurrency $concurrency, $duration)" "req/s" "p50 ms" "p99 ms" "errors"
 measure "free slots (GAP: day, specialty)" "http://localhost:$port/fhir/Slot?status=free&start=ge2027-03-02T00:00:00%2B01:00&start=lt2027-03-03T00:00:00%2B01:00&schedule.actor:PractitionerRole.specialty=$spec%7CSM15&_include=Slot:schedule&_count=20"
+measure "free slots (GAP, soonest, no total)" "http://localhost:$port/fhir/Slot?status=free&start=ge2027-03-02T00:00:00%2B01:00&start=lt2027-03-03T00:00:00%2B01:00&schedule.actor:PractitionerRole.specialty=$spec%7CSM15&_include=Slot:schedule&_count=20&_sort=start&_total=none"
 measure "free slots (SAS: practitioner)" "http://localhost:$port/fhir/Slot?status=free&start=ge2027-03-01T00:00:00%2B01:00&start=lt2027-03-06T00:00:00%2B01:00&schedule.actor:Practitioner.identifier=https://rpps.esante.gouv.fr%7C10000000042&_include=Slot:schedule&_include:iterate=Schedule:actor"
 measure "directory (specialty + city)" "http://localhost:$port/fhir/PractitionerRole?specialty=$spec%7CSM04&location.address-city=lyon&_count=20"
 measure "patient's appointments" "http://localhost:$port/fhir/Appointment?patient=Patient/$patient&_sort=-date"

@@ -44,7 +44,7 @@ final class SearchSql {
         if (!slotCovered.isEmpty() && slotCovered.size() == query.criteria().size() && SlotAvailability.sortable(query.sort())) {
             // the projection answers everything and holds live Slots only: no need to go through resource
             StringBuilder select = new StringBuilder("(");
-            SlotAvailability.select(select, whereArgs, slotCovered, true);
+            SlotAvailability.select(select, whereArgs, slotCovered, !query.sort().isEmpty());
             from = select.append(") sa").toString();
             key = "sa.resource_pk";
             where.append("true");
