@@ -149,7 +149,7 @@ public class ResourceTypeProvider implements IResourceProvider {
     public Bundle search(RequestDetails request) {
         SearchQuery query = searchParser.parse(type, request.getParameters(), RequestParams.lenient(request), request.getFhirServerBase());
         if ("count".equals(RequestParams.first(request, "_summary"))) {
-            query = new SearchQuery(query.resourceType(), query.criteria(), query.sort(), 0, 0, true, List.of(), null);
+            query = new SearchQuery(query.resourceType(), query.criteria(), query.sort(), 0, 0, SearchQuery.Total.ACCURATE, List.of(), null);
         }
         ResourceService.Found found = service.search(query);
         return ResultBundles.searchset(request, type, found, query);

@@ -89,7 +89,7 @@ class SearchHttpTest extends HttpTestBase {
     }
 
     @Test
-    void totalNoneAndSummaryCount() {
+    void totalNoneEstimateAndSummaryCount() {
         String schedule = scheduleWithSlots(5);
         Bundle none = parse(Bundle.class, http("GET", "Slot?schedule=" + schedule + "&_total=none", null));
         assertThat(none.hasTotal()).isFalse();
@@ -97,6 +97,12 @@ class SearchHttpTest extends HttpTestBase {
         Bundle count = parse(Bundle.class, http("GET", "Slot?schedule=" + schedule + "&_summary=count", null));
         assertThat(count.getTotal()).isEqualTo(5);
         assertThat(count.getEntry()).isEmpty();
+        Bundle whole = parse(Bundle.class, http("GET", "Slot?schedule=" + schedule + "&_total=estimate", null));
+        assertThat(whole.getTotal()).as("a first page holding every match counts them").isEqualTo(5);
+        Bundle partial = parse(Bundle.class, http("GET", "Slot?schedule=" + schedule + "&_total=estimate&_count=2", null));
+        assertThat(partial.hasTotal()).as("the planner's estimate").isTrue();
+        assertThat(partial.getTotal()).isPositive();
+        assertThat(partial.getEntry()).hasSize(2);
     }
 
     @Test

@@ -124,7 +124,7 @@ public class JdbcResourceStore implements ResourceStore {
     public Page<Long> search(SearchQuery query) {
         SearchSql sql = new SearchSql(query);
         Integer total = null;
-        if (query.countTotal() && query.after() == null && query.count() > 0) {
+        if (query.total() == SearchQuery.Total.ACCURATE && query.after() == null && query.count() > 0) {
             // first page with its total in one statement: the matches are found once (a window count over all
             // of them, before the limit) instead of once for the count and once for the page
             List<Object> args = new ArrayList<>();
@@ -134,17 +134,33 @@ public class JdbcResourceStore implements ResourceStore {
                 return new Page<>(rows.stream().map(r -> r[0]).toList(), rows.isEmpty() ? 0 : (int) rows.get(0)[1]);
             }
         }
-        if (query.countTotal()) {
-            // the total counts every match, not those after the keyset cursor
-            SearchSql all = query.after() == null ? sql : new SearchSql(query.withAfter(null));
+        // the total counts every match, not those after the keyset cursor
+        SearchSql all = query.after() == null || !query.countTotal() ? sql : new SearchSql(query.withAfter(null));
+        if (query.total() == SearchQuery.Total.ACCURATE) {
             total = jdbc.queryForObject("select count(*) from " + all.from + " where " + all.where, Integer.class, all.whereArgs.toArray());
         }
         if (query.count() == 0) {
-            return new Page<>(List.of(), total);
+            return new Page<>(List.of(), query.total() == SearchQuery.Total.ESTIMATE ? estimate(all) : total);
         }
         List<Object> args = new ArrayList<>();
         String page = pageSql(query, sql, sql.key, args);
-        return new Page<>(jdbc.queryForList(page, Long.class, args.toArray()), total);
+        List<Long> items = jdbc.queryForList(page, Long.class, args.toArray());
+        if (query.total() == SearchQuery.Total.ESTIMATE) {
+            // a first page that is not full holds every match: then the estimate can be exact
+            boolean everything = query.after() == null && query.offset() == 0 && items.size() < query.count();
+            total = everything ? items.size() : estimate(all);
+        }
+        return new Page<>(items, total);
+    }
+
+    private static final java.util.regex.Pattern PLAN_ROWS = java.util.regex.Pattern.compile("\"Plan Rows\": *([0-9.e+]+)");
+
+    /** {@code _total=estimate}: the rows PostgreSQL's planner expects the search to match (planning only, no scan). */
+    private Integer estimate(SearchSql sql) {
+        String plan = jdbc.queryForObject("explain (format json) select " + sql.key + " from " + sql.from + " where " + sql.where,
+                String.class, sql.whereArgs.toArray());
+        java.util.regex.Matcher rows = PLAN_ROWS.matcher(plan == null ? "" : plan);
+        return rows.find() ? (int) Math.min(Integer.MAX_VALUE, Math.round(Double.parseDouble(rows.group(1)))) : null;
     }
 
     /** The page query of a search, selecting {@code columns}; its arguments are appended to {@code args}. */

@@ -14,17 +14,24 @@ public record SearchQuery(
         List<SortKey> sort,
         int count,
         int offset,
-        boolean countTotal,
+        Total total,
         List<Include> includes,
         String after) {
 
+    /** {@code _total}: none, the planner's estimate, or an exact count. */
+    public enum Total { NONE, ESTIMATE, ACCURATE }
+
     public SearchQuery(String resourceType, List<Criterion> criteria, List<SortKey> sort, int count, int offset, boolean countTotal) {
-        this(resourceType, criteria, sort, count, offset, countTotal, List.of(), null);
+        this(resourceType, criteria, sort, count, offset, countTotal ? Total.ACCURATE : Total.NONE, List.of(), null);
     }
 
     public SearchQuery(String resourceType, List<Criterion> criteria, List<SortKey> sort, int count, int offset, boolean countTotal,
                        List<Include> includes) {
-        this(resourceType, criteria, sort, count, offset, countTotal, includes, null);
+        this(resourceType, criteria, sort, count, offset, countTotal ? Total.ACCURATE : Total.NONE, includes, null);
+    }
+
+    public boolean countTotal() {
+        return total != Total.NONE;
     }
 
     /**
@@ -43,14 +50,14 @@ public record SearchQuery(
     public record SortKey(SearchParam param, boolean descending) {}
 
     public SearchQuery withPage(int newCount, int newOffset) {
-        return new SearchQuery(resourceType, criteria, sort, newCount, newOffset, countTotal, includes, after);
+        return new SearchQuery(resourceType, criteria, sort, newCount, newOffset, total, includes, after);
     }
 
     public SearchQuery withAfter(String newAfter) {
-        return new SearchQuery(resourceType, criteria, sort, count, offset, countTotal, includes, newAfter);
+        return new SearchQuery(resourceType, criteria, sort, count, offset, total, includes, newAfter);
     }
 
     public SearchQuery withCriteria(List<Criterion> newCriteria) {
-        return new SearchQuery(resourceType, newCriteria, sort, count, offset, countTotal, includes, after);
+        return new SearchQuery(resourceType, newCriteria, sort, count, offset, total, includes, after);
     }
 }

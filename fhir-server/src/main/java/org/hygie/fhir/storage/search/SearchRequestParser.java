@@ -230,14 +230,16 @@ public class SearchRequestParser {
         }
     }
 
-    private static boolean total(Map<String, String[]> params) {
+    /** {@code _total}: accurate unless the client asks for less. */
+    private static SearchQuery.Total total(Map<String, String[]> params) {
         String[] values = params.get("_total");
         if (values == null || values.length == 0) {
-            return true;
+            return SearchQuery.Total.ACCURATE;
         }
         return switch (values[0]) {
-            case "none" -> false;
-            case "accurate", "estimate" -> true;
+            case "none" -> SearchQuery.Total.NONE;
+            case "estimate" -> SearchQuery.Total.ESTIMATE;
+            case "accurate" -> SearchQuery.Total.ACCURATE;
             default -> throw badRequest("_total must be none, estimate or accurate, got '" + values[0] + "'", "_total");
         };
     }
