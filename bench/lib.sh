@@ -26,7 +26,7 @@ generate_and_load() {
   java -cp test-data/target/hygie-test-data-0.1.0-SNAPSHOT.jar org.hygie.testdata.DirectoryGenerator "$work/data" "$practitioners" 1 "$seed" 0 >/dev/null
   HYGIE_TOKEN=$(java -jar "$jar" token --scope "system/*.cruds" --ttl 7200 --hygie.data-dir="$dir")
   export HYGIE_TOKEN
-  java -jar "$jar" load "$work/data" --url="http://localhost:$port/fhir" --parallel=2 >/dev/null 2>&1
+  java -jar "$jar" load "$work/data" --url="http://localhost:$port/fhir" --parallel=2 > "$work/load.log" 2>&1 || { tail -5 "$work/load.log"; return 1; }
 }
 
 # free_slots DB: "id start end" per line, in random order (the input of bench/BookingLoad.java)
