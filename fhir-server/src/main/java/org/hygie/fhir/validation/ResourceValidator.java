@@ -143,15 +143,19 @@ public final class ResourceValidator {
         byte[] json = fhirContext.newJsonParser().encodeResourceToString(resource).getBytes(StandardCharsets.UTF_8);
         List<ValidationMessage> messages = new ArrayList<>();
         slots.acquireUninterruptibly();
-        Reused reused = idle.poll();
+        Reused reused = null;
         try {
+            reused = idle.poll();
             if (reused == null || reused.uses >= REUSES) {
+                reused = null; // if building the new one fails, nothing goes back to the pool
                 reused = new Reused(newInstanceValidator());
             }
             reused.uses++;
             reused.validator.validate(null, messages, new ByteArrayInputStream(json), Manager.FhirFormat.JSON, checked);
         } finally {
-            idle.offer(reused);
+            if (reused != null) {
+                idle.offer(reused);
+            }
             slots.release();
         }
         OperationOutcome outcome = new OperationOutcome();

@@ -15,8 +15,9 @@ import org.hl7.fhir.r4.model.OperationOutcome;
  */
 public final class Validation implements WriteValidation {
     private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(Validation.class);
-    private static final CompletableFuture<ResourceValidator> SHARED = new CompletableFuture<>();
-    private static volatile boolean started;
+    private static final Object LOCK = new Object();
+    /** The validator being built or built; replaced when building failed, so a later write tries again. */
+    private static CompletableFuture<ResourceValidator> shared;
 
     private final boolean enabled;
     private final ResourceValidator.FailOn failOn;
@@ -26,37 +27,46 @@ public final class Validation implements WriteValidation {
         this.failOn = failOn;
     }
 
-    /** Starts building the shared validator (once per JVM). */
+    /** Starts building the shared validator (once per JVM, again only if the last attempt failed). */
     public static void warmUp() {
-        synchronized (SHARED) {
-            if (started) {
-                return;
-            }
-            started = true;
-        }
-        Thread builder = new Thread(() -> {
-            try {
-                long start = System.nanoTime();
-                FhirContext context = FhirContext.forR4Cached();
-                ResourceValidator validator = new ResourceValidator(context, new ValidationSupport(context));
-                // each profiled type's first validation loads its definitions and value sets: not on a client's time
-                for (String type : validator.profiledTypes()) {
-                    validator.validate(context.getResourceDefinition(type).newInstance(), null);
-                }
-                SHARED.complete(validator);
-                log.info("Validator ready in {} ms (R4 core, ig/ and terminology/ packages)", (System.nanoTime() - start) / 1_000_000);
-            } catch (RuntimeException | Error e) {
-                SHARED.completeExceptionally(e);
-            }
-        }, "validator-warm-up");
-        builder.setDaemon(true);
-        builder.start();
+        building();
     }
 
-    /** The validator, waiting for the warm-up (started now if nobody started it). */
+    private static CompletableFuture<ResourceValidator> building() {
+        synchronized (LOCK) {
+            if (shared != null && !shared.isCompletedExceptionally()) {
+                return shared;
+            }
+            CompletableFuture<ResourceValidator> attempt = new CompletableFuture<>();
+            shared = attempt;
+            Thread builder = new Thread(() -> build(attempt), "validator-warm-up");
+            builder.setDaemon(true);
+            builder.start();
+            return attempt;
+        }
+    }
+
+    private static void build(CompletableFuture<ResourceValidator> attempt) {
+        try {
+            long start = System.nanoTime();
+            FhirContext context = FhirContext.forR4Cached();
+            ResourceValidator validator = new ResourceValidator(context, new ValidationSupport(context));
+            // each profiled type's first validation loads its definitions and value sets: not on a client's time
+            for (String type : validator.profiledTypes()) {
+                validator.validate(context.getResourceDefinition(type).newInstance(), null);
+            }
+            attempt.complete(validator);
+            log.info("Validator ready in {} ms (R4 core, ig/ and terminology/ packages)", (System.nanoTime() - start) / 1_000_000);
+        } catch (RuntimeException | Error e) {
+            // e.g. a heap too small for the definitions (about 100 MB of them): writes fail until an attempt succeeds
+            log.error("The validator could not be built ({}); writes are refused until it is, the next one tries again", e.toString());
+            attempt.completeExceptionally(e);
+        }
+    }
+
+    /** The validator, waiting for the warm-up (started now if nobody started it, or if it failed). */
     public ResourceValidator validator() {
-        warmUp();
-        return SHARED.join();
+        return building().join();
     }
 
     public boolean enabled() {
