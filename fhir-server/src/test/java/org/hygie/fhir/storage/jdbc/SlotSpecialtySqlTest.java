@@ -146,6 +146,24 @@ class SlotSpecialtySqlTest {
         assertThat(consistent("schedule.actor:PractitionerRole.specialty=" + R38 + "|SM41")).isEmpty();
     }
 
+    @Test
+    void aScheduleOrRoleWriteFindsTheRowsToReplaceThroughAnIndex() {
+        String plan = String.join("\n", jdbc.execute((java.sql.Connection c) -> {
+            try (var st = c.createStatement()) {
+                st.execute("set enable_seqscan = off");
+                List<String> lines = new ArrayList<>();
+                try (var rs = st.executeQuery("explain " + SlotSpecialties.DELETE_OF_SCHEDULES.replace("?", "'{s1,s2}'"))) {
+                    while (rs.next()) {
+                        lines.add(rs.getString(1));
+                    }
+                }
+                st.execute("reset enable_seqscan");
+                return lines;
+            }
+        }));
+        assertThat(plan).contains("slot_availability_schedule_idx").contains("slot_specialty_slot_idx").doesNotContain("Seq Scan");
+    }
+
     private List<String> consistent(String q) {
         assertSameAsIndexTables(q);
         return ids(q, true);
