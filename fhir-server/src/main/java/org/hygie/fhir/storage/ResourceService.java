@@ -94,11 +94,12 @@ public class ResourceService {
         guard.use(control);
     }
 
-    /** Who records changes to patient data (the default records nothing). */
+    /** Who checks what clients write (the default checks nothing). */
     public void setWriteValidation(WriteValidation newValidation) {
         this.validation = newValidation;
     }
 
+    /** Who records changes to patient data (the default records nothing). */
     public void setWriteAudit(WriteAudit newAudit) {
         this.audit = newAudit;
     }
