@@ -27,8 +27,9 @@ trap cleanup EXIT
 fresh_database "$db"
 # what the JVM makes of the limit (heap = MaxRAMPercentage 25 % of it unless told otherwise)
 opts=${SERVER_JAVA_OPTS:-}
-heap_mb=$(bash -c "echo \$\$ > $cg/cgroup.procs; exec java $opts -XX:+PrintFlagsFinal -version" 2>/dev/null | awk '/ MaxHeapSize / {printf "%.0f", $4 / 1048576}')
-gc=$(bash -c "echo \$\$ > $cg/cgroup.procs; exec java $opts -XX:+PrintFlagsFinal -version" 2>/dev/null | awk '/ Use(Serial|G1|Parallel)GC .*true/ {print $2}')
+flags=$(bash -c "echo \$\$ > $cg/cgroup.procs; exec java $opts -XX:+PrintFlagsFinal -version" 2>/dev/null)
+heap_mb=$(echo "$flags" | awk '/ MaxHeapSize / {printf "%.0f", $4 / 1048576}')
+gc=$(echo "$flags" | awk '/ Use(Serial|G1|Parallel)GC .*true/ {print $2}')
 started=$(date +%s%N)
 # the shell joins the cgroup, then becomes the JVM: every byte of the server is charged to the limit
 bash -c "echo \$\$ > $cg/cgroup.procs; exec java $opts -jar $jar --server.port=$port --hygie.data-dir=$work/server \
