@@ -3,6 +3,7 @@ package org.hygie.fhir.config;
 import ca.uhn.fhir.context.FhirContext;
 import ca.uhn.fhir.parser.StrictErrorHandler;
 import java.util.concurrent.CompletableFuture;
+import org.hygie.fhir.validation.CoreDefinitions;
 
 /**
  * The server's FHIR context, warmed up while Spring starts: HAPI's FHIRPath engine (index extraction)
@@ -32,10 +33,14 @@ public final class FhirContexts {
         return serverContext();
     }
 
-    /** Strict parsing: an unknown element or invalid code is a 400, never silently dropped. */
+    /**
+     * Strict parsing: an unknown element or invalid code is a 400, never silently dropped. The FHIRPath
+     * engine reads type names from the JVM's one set of core definitions, the validator's.
+     */
     private static FhirContext serverContext() {
         FhirContext context = FhirContext.forR4();
         context.setParserErrorHandler(new StrictErrorHandler());
+        context.setValidationSupport(CoreDefinitions.shared());
         return context;
     }
 }

@@ -55,6 +55,7 @@ public final class ResourceValidator {
     private final FhirContext fhirContext;
     private final WorkerContextValidationSupportAdapter worker;
     private final ca.uhn.fhir.context.support.IValidationSupport support;
+    private final CoreDefinitions core;
     private final List<StructureDefinition> definitions;
     private final Map<String, String> profileOfType = new HashMap<>();
     private final List<String> profiles = new ArrayList<>();
@@ -75,6 +76,7 @@ public final class ResourceValidator {
     public ResourceValidator(FhirContext fhirContext, ValidationSupport support) {
         this.fhirContext = fhirContext;
         this.support = support.chain();
+        this.core = support.core();
         this.definitions = support.structureDefinitions();
         this.worker = WorkerContextValidationSupportAdapter.newVersionSpecificWorkerContextWrapper(support.chain());
         for (StructureDefinition sd : support.structureDefinitions()) {
@@ -85,6 +87,17 @@ public final class ResourceValidator {
                 profileOfType.put(sd.getType(), sd.getUrl());
             }
         }
+    }
+
+    /**
+     * Keeps one copy of the R4 core definitions, the R5 conversions this validator works on (see
+     * {@link CoreDefinitions}). Call it before the first validation: HAPI's worker otherwise lists all
+     * definitions as conversions of its own, a third copy.
+     *
+     * @return how many core definitions are held once
+     */
+    public int keepOneCopyOfCoreDefinitions() {
+        return core.keepOnlyConverted(support, worker);
     }
 
     /** What the validator knows: definitions, code systems, value sets (for the terminology operations). */
