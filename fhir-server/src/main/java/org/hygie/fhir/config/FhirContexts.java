@@ -6,31 +6,41 @@ import java.util.concurrent.CompletableFuture;
 import org.hygie.fhir.validation.CoreDefinitions;
 
 /**
- * The server's FHIR context, warmed up while Spring starts: HAPI's FHIRPath engine (index extraction)
- * loads every R4 StructureDefinition when first created, about 4 s that would otherwise add to startup.
+ * The JVM's one server FHIR context (a context holds the model of every type it has used: ~40 MB for all
+ * of them, so the web server and the validator share one), warmed up while Spring starts: HAPI's FHIRPath
+ * engine (index extraction) loads the R4 core StructureDefinitions when first created, about 4 s that
+ * would otherwise add to startup.
  */
 public final class FhirContexts {
-    private static volatile CompletableFuture<FhirContext> warming;
+    private static final CompletableFuture<FhirContext> SHARED = new CompletableFuture<>();
+    private static final java.util.concurrent.atomic.AtomicBoolean STARTED = new java.util.concurrent.atomic.AtomicBoolean();
 
     private FhirContexts() {}
 
     /** Called first thing by main: builds the context and its FHIRPath engine on a background thread. */
     public static void prewarm() {
-        warming = CompletableFuture.supplyAsync(() -> {
-            FhirContext context = serverContext();
-            context.newFhirPath();
-            return context;
-        });
+        if (STARTED.compareAndSet(false, true)) {
+            CompletableFuture.runAsync(FhirContexts::build);
+        }
     }
 
-    /** The warmed-up context (waiting for the warm-up to end), or a fresh one when main did not warm one (tests, commands). */
+    /** The server context (waiting for the warm-up, or building it on this thread if nobody started it: tests, commands). */
     public static FhirContext server() {
-        CompletableFuture<FhirContext> pending = warming;
-        if (pending != null) {
-            warming = null;
-            return pending.join();
+        if (STARTED.compareAndSet(false, true)) {
+            build();
         }
-        return serverContext();
+        return SHARED.join();
+    }
+
+    private static void build() {
+        try {
+            FhirContext context = serverContext();
+            context.newFhirPath();
+            SHARED.complete(context);
+        } catch (RuntimeException | Error e) {
+            SHARED.completeExceptionally(e);
+            throw e;
+        }
     }
 
     /**

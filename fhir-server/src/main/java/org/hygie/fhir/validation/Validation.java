@@ -49,7 +49,7 @@ public final class Validation implements WriteValidation {
     private static void build(CompletableFuture<ResourceValidator> attempt) {
         try {
             long start = System.nanoTime();
-            FhirContext context = FhirContext.forR4Cached();
+            FhirContext context = org.hygie.fhir.config.FhirContexts.server();
             ResourceValidator validator = new ResourceValidator(context, new ValidationSupport(context));
             int shared = validator.keepOneCopyOfCoreDefinitions();
             // each profiled type's first validation loads its definitions and value sets: not on a client's time
