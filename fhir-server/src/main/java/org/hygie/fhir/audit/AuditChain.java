@@ -23,6 +23,16 @@ public final class AuditChain {
     private static final long LOCK = 0x4879676965417564L; // "HygieAud"
     private static final int BATCH = 1000;
     private static final byte[] GENESIS = new byte[32];
+    /**
+     * The oldest unchained AuditEvents with their first version, from the short pending list: each looked
+     * up by key in a fenced lateral step, so the plan cannot depend on statistics (as one join, the plan
+     * PostgreSQL kept from a fresh database walked every first version of every resource to find them).
+     */
+    public static final String PENDING = """
+            select p.resource_pk, r.res_id, v.payload from (select resource_pk from audit_pending order by resource_pk limit ?) p
+            cross join lateral (select r.res_id from resource r where r.pk = p.resource_pk offset 0) r
+            cross join lateral (select v.payload from resource_version v where v.resource_pk = p.resource_pk and v.version = 1 offset 0) v
+            order by p.resource_pk""";
 
     /** What verification found; {@code problems} empty means intact. */
     public record Report(long sealed, long erased, long unsealed, List<String> problems) {
@@ -54,11 +64,7 @@ public final class AuditChain {
                         (rs, i) -> new Object[] {rs.getLong(1), rs.getBytes(2)});
                 long seq = last.isEmpty() ? 0 : (Long) last.get(0)[0];
                 byte[] previous = last.isEmpty() ? GENESIS : (byte[]) last.get(0)[1];
-                List<Object[]> pending = jdbc.query("""
-                        select r.pk, r.res_id, v.payload from audit_pending p
-                        join resource r on r.pk = p.resource_pk
-                        join resource_version v on v.resource_pk = r.pk and v.version = 1
-                        order by p.resource_pk limit ?""", (rs, i) -> new Object[] {rs.getLong(1), rs.getString(2), rs.getBytes(3)}, BATCH);
+                List<Object[]> pending = jdbc.query(PENDING, (rs, i) -> new Object[] {rs.getLong(1), rs.getString(2), rs.getBytes(3)}, BATCH);
                 Timestamp now = Timestamp.from(clock.instant());
                 List<Object[]> rows = new ArrayList<>();
                 for (Object[] p : pending) {

@@ -164,36 +164,6 @@ class SlotSpecialtySqlTest {
         assertThat(plan).contains("slot_availability_schedule_idx").contains("slot_specialty_slot_idx").doesNotContain("Seq Scan");
     }
 
-    /**
-     * PostgreSQL keeps the generic plan of a prepared statement; on a fresh database it is made on empty
-     * tables and kept while they grow (no autovacuum, or one large transaction). The refresh must go from
-     * the slot (or schedule) to its roles by keys whatever the statistics: not from every role or schedule.
-     */
-    @Test
-    void theRefreshPlanMadeOnEmptyTablesStartsFromTheSlot() {
-        JdbcTemplate empty = new JdbcTemplate(TestDatabases.freshEmbedded());
-        Storage.assemble(FHIR, ResourceTypes.ALL, empty.getDataSource(), CryptoSettings.plaintext()); // the schema, no rows
-        for (String[] statement : List.of(new String[] {SlotSpecialties.ROWS_OF_SLOT, "bigint", "1"},
-                new String[] {SlotSpecialties.ROWS_OF_SCHEDULES, "text[]", "'{s1,s2}'"})) {
-            String plan = String.join("\n", empty.execute((java.sql.Connection c) -> {
-                try (var st = c.createStatement()) {
-                    st.execute("set plan_cache_mode = force_generic_plan");
-                    st.execute("prepare refresh(" + statement[1] + ") as " + statement[0].replace("?::text[]", "$1").replace("?", "$1"));
-                    List<String> lines = new ArrayList<>();
-                    try (var rs = st.executeQuery("explain execute refresh(" + statement[2] + ")")) {
-                        while (rs.next()) {
-                            lines.add(rs.getString(1));
-                        }
-                    }
-                    st.execute("deallocate refresh");
-                    return lines;
-                }
-            }));
-            assertThat(plan).as(plan).doesNotContain("Seq Scan").doesNotContain("resource_type_pk_idx")
-                    .contains("resource_type_id_uq").contains("idx_reference_pk_idx").contains("idx_token_pk_idx");
-        }
-    }
-
     private List<String> consistent(String q) {
         assertSameAsIndexTables(q);
         return ids(q, true);
