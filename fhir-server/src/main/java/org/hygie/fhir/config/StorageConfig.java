@@ -17,6 +17,7 @@ import org.springframework.transaction.PlatformTransactionManager;
 @Configuration(proxyBeanMethods = false)
 @EnableConfigurationProperties(HygieProperties.class)
 class StorageConfig {
+    private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(StorageConfig.class);
 
     /** The server's own context: strict parsing (see {@link FhirContexts}). */
     @Bean
@@ -28,8 +29,22 @@ class StorageConfig {
     @Bean
     Storage storage(FhirContext fhirContext, DataSource dataSource, PlatformTransactionManager transactions,
                     CryptoSettings crypto, HygieProperties properties, FlywayMigrationInitializer migrated) {
+        warnIfAutovacuumOff(dataSource);
         return Storage.assemble(fhirContext, ResourceTypes.ALL, dataSource, transactions, crypto,
                 properties.search().defaultPageSize(), properties.search().maxPageSize());
+    }
+
+    /**
+     * Search plans follow the table statistics, which only autovacuum (or an ANALYZE) refreshes: without it,
+     * plans made while the tables were small stay in use as they grow. (The write path does not depend on them.)
+     */
+    private static void warnIfAutovacuumOff(DataSource dataSource) {
+        String autovacuum = new org.springframework.jdbc.core.JdbcTemplate(dataSource)
+                .queryForObject("select current_setting('autovacuum')", String.class);
+        if ("off".equals(autovacuum)) {
+            log.warn("PostgreSQL runs with autovacuum off: table statistics are not refreshed, and searches may slow down"
+                    + " as the data grows. Run ANALYZE after bulk loads (vacuumdb --analyze-only), or turn autovacuum on.");
+        }
     }
 
     @Bean
