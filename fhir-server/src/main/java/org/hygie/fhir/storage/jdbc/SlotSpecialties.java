@@ -49,6 +49,16 @@ final class SlotSpecialties {
             + " and t.code is not null offset 0) sp";
     private static final String LIVE = " not s.deleted and not pr.deleted";
 
+    /**
+     * The live Schedules that name a PractitionerRole as actor. Planned at each execution (see
+     * {@link #plannedEachTime}): on empty tables the generic plan picked the index by target URL and
+     * walked every Schedule's actor references.
+     */
+    static final String SCHEDULES_OF_ROLE = "select distinct s.res_id from idx_reference a"
+            + " cross join lateral (select s.res_id, s.deleted from resource s where s.pk = a.resource_pk offset 0) s"
+            + " where a.res_type = 'Schedule' and a.param = 'actor' and a.target_id = ? and a.target_type = 'PractitionerRole'"
+            + " and not s.deleted order by 1";
+
     /** The rows of one slot. */
     static final String ROWS_OF_SLOT = INSERT + "slot_availability sa" + SPECIALTIES_OF.formatted("sa.schedule_id")
             + " where sa.resource_pk = ? and" + LIVE;
@@ -60,7 +70,7 @@ final class SlotSpecialties {
     /**
      * The rows of the slots of some schedules, found through the projection's schedule index (the rows
      * follow their slot's projection row): by slot_specialty.schedule_id it was a scan of the whole table,
-     * 268 ms on 1.4M rows for each schedule or role write. Planned at each execution (see {@link #deleteOfSchedules}).
+     * 268 ms on 1.4M rows for each schedule or role write. Planned at each execution (see {@link #plannedEachTime}).
      */
     static final String DELETE_OF_SCHEDULES = "delete from slot_specialty where resource_pk in"
             + " (select sa.resource_pk from slot_availability sa where sa.schedule_id = any (?))";
@@ -123,9 +133,7 @@ final class SlotSpecialties {
             }
             case "PractitionerRole" -> {
                 lock("lock", "PractitionerRole/" + id);
-                List<String> schedules = jdbc.queryForList("select distinct s.res_id from idx_reference a join resource s on s.pk = a.resource_pk"
-                        + " where a.res_type = 'Schedule' and a.param = 'actor' and a.target_id = ? and a.target_type = 'PractitionerRole'"
-                        + " and not s.deleted order by 1", String.class, id);
+                List<String> schedules = jdbc.query(plannedEachTime(SCHEDULES_OF_ROLE, ps -> ps.setString(1, id)), (rs, n) -> rs.getString(1));
                 schedules.forEach(schedule -> lock("lock", "Schedule/" + schedule));
                 recompute(schedules);
             }
@@ -142,18 +150,23 @@ final class SlotSpecialties {
         jdbc.update(ROWS_OF_SCHEDULES, (Object) ids);
     }
 
-    /**
-     * Planned with the actual ids and table sizes each time (an unnamed statement, never a cached generic
-     * plan): a plan made on a fresh database's empty tables would scan the whole projection later. Schedule
-     * and role writes are rare; planning costs well under a millisecond.
-     */
     private void deleteOfSchedules(String[] ids) {
-        jdbc.update(con -> {
-            java.sql.PreparedStatement ps = con.prepareStatement(DELETE_OF_SCHEDULES);
+        jdbc.update(plannedEachTime(DELETE_OF_SCHEDULES, ps -> ps.setArray(1, ps.getConnection().createArrayOf("text", ids))));
+    }
+
+    /**
+     * A statement planned with the actual values and table sizes at each execution (an unnamed statement,
+     * never a cached generic plan): a plan made on a fresh database's empty tables would scan whole tables
+     * later. Only for the rare schedule and role writes; planning costs well under a millisecond.
+     */
+    private static org.springframework.jdbc.core.PreparedStatementCreator plannedEachTime(
+            String sql, org.springframework.jdbc.core.PreparedStatementSetter arguments) {
+        return con -> {
+            java.sql.PreparedStatement ps = con.prepareStatement(sql);
             ps.unwrap(org.postgresql.PGStatement.class).setPrepareThreshold(0);
-            ps.setArray(1, con.createArrayOf("text", ids));
+            arguments.setValues(ps);
             return ps;
-        });
+        };
     }
 
     /** A transaction-scoped advisory lock on a resource key (hash collisions only make writers wait). */

@@ -17,7 +17,8 @@ import org.springframework.jdbc.core.JdbcTemplate;
  * PostgreSQL keeps the generic plan of a prepared statement; on a fresh database it is made on empty
  * tables and kept while they grow (without autovacuum, or inside one large transaction). The statements
  * every write or read runs with a list of keys must go by those keys whatever the statistics: no
- * sequential scan, no hash join over a whole table, no walk of every live resource of a type.
+ * sequential scan, no hash join over a whole table, no walk of every live resource of a type. (The rare
+ * statements of schedule and role writes are planned at each execution instead: SlotSpecialties.)
  */
 class GenericPlansTest {
     private static final FhirContext FHIR = FhirContext.forR4Cached();
