@@ -20,7 +20,6 @@ public class HygieApplication {
         if (args.length > 0 && args[0].equals("load")) {
             System.exit(LoadCommand.run(args, System.out, System.err));
         }
-        org.hygie.fhir.config.FhirContexts.prewarm();
         SpringApplication.run(HygieApplication.class, args);
     }
 }

@@ -2,45 +2,42 @@ package org.hygie.fhir.config;
 
 import ca.uhn.fhir.context.FhirContext;
 import ca.uhn.fhir.parser.StrictErrorHandler;
-import java.util.concurrent.CompletableFuture;
 import org.hygie.fhir.validation.CoreDefinitions;
 
 /**
  * The JVM's one server FHIR context (a context holds the model of every type it has used: ~40 MB for all
- * of them, so the web server and the validator share one), warmed up while Spring starts: HAPI's FHIRPath
- * engine (index extraction) loads the R4 core StructureDefinitions when first created, about 4 s that
- * would otherwise add to startup.
+ * of them, so the web server and the validator share one). Its FHIRPath engines read type names from the
+ * R4 core definitions, which are parsed when the first engine is built (the validator's warm-up or the
+ * first write), not at startup: see {@link CoreDefinitions}.
  */
 public final class FhirContexts {
-    private static final CompletableFuture<FhirContext> SHARED = new CompletableFuture<>();
-    private static final java.util.concurrent.atomic.AtomicBoolean STARTED = new java.util.concurrent.atomic.AtomicBoolean();
+    private static volatile FhirContext shared;
 
     private FhirContexts() {}
 
-    /** Called first thing by main: builds the context and its FHIRPath engine on a background thread. */
-    public static void prewarm() {
-        if (STARTED.compareAndSet(false, true)) {
-            CompletableFuture.runAsync(FhirContexts::build);
-        }
-    }
-
-    /** The server context (waiting for the warm-up, or building it on this thread if nobody started it: tests, commands). */
+    /** The server context, built on first use. */
     public static FhirContext server() {
-        if (STARTED.compareAndSet(false, true)) {
-            build();
+        FhirContext context = shared;
+        if (context == null) {
+            synchronized (FhirContexts.class) {
+                context = shared;
+                if (context == null) {
+                    context = serverContext();
+                    shared = context;
+                }
+            }
         }
-        return SHARED.join();
+        return context;
     }
 
-    private static void build() {
-        try {
-            FhirContext context = serverContext();
-            context.newFhirPath();
-            SHARED.complete(context);
-        } catch (RuntimeException | Error e) {
-            SHARED.completeExceptionally(e);
-            throw e;
-        }
+    /**
+     * Loads the core definitions on a background thread, so that the first write does not wait for them
+     * (the validator's warm-up does this when validation is on).
+     */
+    public static void warmUpFhirPath() {
+        Thread warmUp = new Thread(() -> server().newFhirPath(), "fhirpath-warm-up");
+        warmUp.setDaemon(true);
+        warmUp.start();
     }
 
     /**

@@ -46,13 +46,38 @@ public final class CoreDefinitions implements IValidationSupport {
 
     private final FhirContext fhirContext;
     private final IValidationSupport terminology;
-    private final Map<String, StructureDefinition> byUrl = new LinkedHashMap<>();
-    private final List<IBaseResource> all;
+    /** Written once, under this object's lock; {@code all} before {@code byUrl}, which publishes both. */
+    private volatile Map<String, StructureDefinition> byUrl;
+    private List<IBaseResource> all;
 
-    /** A private, complete set (parsing takes a few seconds). */
+    /** A private, complete set, parsed when first asked for (parsing takes a few seconds). */
     public CoreDefinitions(FhirContext fhirContext) {
         this.fhirContext = fhirContext;
         this.terminology = new DefaultProfileValidationSupport(fhirContext);
+    }
+
+    /**
+     * The definitions by URL, parsed on first use: nothing the server needs to answer its first request
+     * reads them (search parameters are parsed without them), so startup does not wait for them; the
+     * validator's warm-up or the first write's FHIRPath engine loads them.
+     */
+    private Map<String, StructureDefinition> byUrl() {
+        Map<String, StructureDefinition> loaded = byUrl;
+        if (loaded == null) {
+            synchronized (this) {
+                loaded = byUrl;
+                if (loaded == null) {
+                    loaded = parse(fhirContext);
+                    all = List.copyOf(loaded.values());
+                    byUrl = loaded;
+                }
+            }
+        }
+        return loaded;
+    }
+
+    private static Map<String, StructureDefinition> parse(FhirContext fhirContext) {
+        Map<String, StructureDefinition> byUrl = new LinkedHashMap<>();
         for (String bundle : BUNDLES) {
             try (InputStream in = CoreDefinitions.class.getResourceAsStream(bundle)) {
                 if (in == null) {
@@ -72,7 +97,7 @@ public final class CoreDefinitions implements IValidationSupport {
                 throw new UncheckedIOException(e);
             }
         }
-        this.all = List.copyOf(byUrl.values());
+        return byUrl;
     }
 
     /** The JVM's set: the server's FHIRPath engines and its validator share it. */
@@ -99,7 +124,7 @@ public final class CoreDefinitions implements IValidationSupport {
      */
     int keepOnlyConverted(IValidationSupport chain, WorkerContextValidationSupportAdapter worker) {
         int trimmed = 0;
-        for (StructureDefinition sd : byUrl.values()) {
+        for (StructureDefinition sd : byUrl().values()) {
             if (!sd.hasSnapshot() && !sd.hasDifferential()) {
                 trimmed++; // done by an earlier validator of this JVM
                 continue;
@@ -131,6 +156,7 @@ public final class CoreDefinitions implements IValidationSupport {
     @SuppressWarnings("unchecked")
     @Override
     public <T extends IBaseResource> List<T> fetchAllStructureDefinitions() {
+        byUrl();
         return (List<T>) all;
     }
 
@@ -141,7 +167,7 @@ public final class CoreDefinitions implements IValidationSupport {
         }
         int version = url.indexOf('|');
         String canonical = version < 0 ? url : url.substring(0, version);
-        return byUrl.get(canonical.contains("/") ? canonical : BASE + canonical);
+        return byUrl().get(canonical.contains("/") ? canonical : BASE + canonical);
     }
 
     @Override
@@ -159,8 +185,13 @@ public final class CoreDefinitions implements IValidationSupport {
         return terminology.fetchAllSearchParameters();
     }
 
+    /** Whether the definitions have been parsed (for tests). */
+    boolean loaded() {
+        return byUrl != null;
+    }
+
     /** The definitions, for tests: the same objects the engines hold. */
     List<StructureDefinition> definitions() {
-        return new ArrayList<>(byUrl.values());
+        return new ArrayList<>(byUrl().values());
     }
 }

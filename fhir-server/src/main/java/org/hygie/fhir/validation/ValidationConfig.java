@@ -43,21 +43,26 @@ public class ValidationConfig {
 
     /**
      * Once the server is ready, on a background thread so it does not compete with startup: the validator's
-     * warm-up (when validation is on; $validate and the terminology operations otherwise build it on first use).
+     * warm-up (when validation is on; $validate and the terminology operations otherwise build it on first
+     * use), or else the FHIRPath engines' core definitions, which the first write would otherwise wait for.
      */
     @org.springframework.context.event.EventListener(org.springframework.boot.context.event.ApplicationReadyEvent.class)
     public void warmUp(org.springframework.boot.context.event.ApplicationReadyEvent event) {
-        if (event.getApplicationContext() instanceof org.springframework.boot.web.context.WebServerApplicationContext
-                && event.getApplicationContext().getBean(HygieProperties.class).validation().enabled()) {
-            long heapMb = Runtime.getRuntime().maxMemory() / (1024 * 1024);
-            if (heapMb < MIN_HEAP_MB) {
-                log.warn("The JVM's maximum heap is {} MB: validation on write keeps about 120 MB of FHIR definitions in it,"
-                        + " and writes may fail for lack of memory below {} MB. A JVM in a container takes a quarter of the"
-                        + " container's memory unless told otherwise: see README, Configuration (e.g. -XX:MaxRAMPercentage=65"
-                        + " in a 512 MB container).", heapMb, MIN_HEAP_MB);
-            }
-            Validation.warmUp();
+        if (!(event.getApplicationContext() instanceof org.springframework.boot.web.context.WebServerApplicationContext)) {
+            return;
         }
+        if (!event.getApplicationContext().getBean(HygieProperties.class).validation().enabled()) {
+            org.hygie.fhir.config.FhirContexts.warmUpFhirPath();
+            return;
+        }
+        long heapMb = Runtime.getRuntime().maxMemory() / (1024 * 1024);
+        if (heapMb < MIN_HEAP_MB) {
+            log.warn("The JVM's maximum heap is {} MB: validation on write keeps about 120 MB of FHIR definitions in it,"
+                    + " and writes may fail for lack of memory below {} MB. A JVM in a container takes a quarter of the"
+                    + " container's memory unless told otherwise: see README, Configuration (e.g. -XX:MaxRAMPercentage=65"
+                    + " in a 512 MB container).", heapMb, MIN_HEAP_MB);
+        }
+        Validation.warmUp();
     }
 
     /** Measured: ~220 MB live after the validator's warm-up, plus room for a transaction Bundle being processed. */

@@ -53,6 +53,22 @@ class CoreDefinitionsTest {
         assertThat(issuesBefore).anySatisfy(i -> assertThat(i).contains("\"error\""));
     }
 
+    /** Startup builds the search parameters, not a FHIRPath engine: the definitions wait for the first engine. */
+    @Test
+    void definitionsAreParsedForTheFirstEngineNotForTheSearchParameters() {
+        FhirContext server = FhirContext.forR4();
+        CoreDefinitions core = new CoreDefinitions(server);
+        server.setValidationSupport(core);
+
+        SearchParameterRegistry registry = new SearchParameterRegistry(server, ResourceTypes.ALL);
+        assertThat(registry.find("Slot", "start")).isPresent();
+        assertThat(core.loaded()).isFalse();
+
+        server.newFhirPath();
+        assertThat(core.loaded()).isTrue();
+        assertThat(core.fetchStructureDefinition("Slot")).isNotNull();
+    }
+
     /** The HL7 R4 examples of the types Hygie holds, Hygie's profile examples, and resources breaking their profiles. */
     private static List<Resource> corpus() throws IOException {
         List<Resource> corpus = new ArrayList<>();

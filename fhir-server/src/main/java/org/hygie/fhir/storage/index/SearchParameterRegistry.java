@@ -45,7 +45,6 @@ public class SearchParameterRegistry {
 
     /** @param custom SearchParameters published by the implementation guide, added to the standard ones */
     public SearchParameterRegistry(FhirContext fhirContext, List<String> resourceTypes, List<org.hl7.fhir.r4.model.SearchParameter> custom) {
-        IFhirPath fhirPath = fhirContext.newFhirPath();
         for (String type : resourceTypes) {
             Map<String, SearchParam> params = new LinkedHashMap<>();
             for (RuntimeSearchParam p : fhirContext.getResourceDefinition(type).getSearchParams()) {
@@ -58,7 +57,7 @@ public class SearchParameterRegistry {
                     continue;
                 }
                 try {
-                    IFhirPath.IParsedExpression parsed = fhirPath.parse(p.getPath());
+                    IFhirPath.IParsedExpression parsed = ExpressionParser.parse(p.getPath());
                     boolean patientCompartment = p.getParamType() == RestSearchParameterTypeEnum.REFERENCE
                             && p.getProvidesMembershipInCompartments() != null
                             && p.getProvidesMembershipInCompartments().contains("Patient");
@@ -72,7 +71,7 @@ public class SearchParameterRegistry {
             // _source (meta.source) is a standard parameter of every resource that HAPI's R4 model leaves out
             try {
                 params.put("_source", new SearchParam(type, "_source", RestSearchParameterTypeEnum.URI, "meta.source",
-                        fhirPath.parse("meta.source"), Set.of(), false));
+                        ExpressionParser.parse("meta.source"), Set.of(), false));
             } catch (Exception e) {
                 throw new IllegalStateException("meta.source does not parse", e);
             }
@@ -82,7 +81,7 @@ public class SearchParameterRegistry {
                 }
                 try {
                     params.put(sp.getCode(), new SearchParam(type, sp.getCode(), RestSearchParameterTypeEnum.forCode(sp.getType().toCode()),
-                            sp.getExpression(), fhirPath.parse(sp.getExpression()), Set.of(), false, sp.getUrl()));
+                            sp.getExpression(), ExpressionParser.parse(sp.getExpression()), Set.of(), false, sp.getUrl()));
                 } catch (Exception e) {
                     throw new IllegalStateException("SearchParameter " + sp.getUrl() + " has an expression that does not parse", e);
                 }
