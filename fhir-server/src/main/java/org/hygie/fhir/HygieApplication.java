@@ -5,7 +5,35 @@ import org.hygie.fhir.load.LoadCommand;
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
 
-@SpringBootApplication
+/**
+ * Leaves out the auto-configurations of what Hygie does not use: metrics and observations (nothing exports
+ * them, and they would time every request), HTTP clients, Gson, task executors and WebSocket. They cost
+ * about a tenth of the startup on two cores. Health probes ({@code /actuator/health}) stay.
+ */
+@SpringBootApplication(excludeName = {
+        "org.springframework.boot.actuate.autoconfigure.metrics.CompositeMeterRegistryAutoConfiguration",
+        "org.springframework.boot.actuate.autoconfigure.metrics.JvmMetricsAutoConfiguration",
+        "org.springframework.boot.actuate.autoconfigure.metrics.LogbackMetricsAutoConfiguration",
+        "org.springframework.boot.actuate.autoconfigure.metrics.MetricsAutoConfiguration",
+        "org.springframework.boot.actuate.autoconfigure.metrics.SystemMetricsAutoConfiguration",
+        "org.springframework.boot.actuate.autoconfigure.metrics.export.simple.SimpleMetricsExportAutoConfiguration",
+        "org.springframework.boot.actuate.autoconfigure.metrics.jdbc.DataSourcePoolMetricsAutoConfiguration",
+        "org.springframework.boot.actuate.autoconfigure.metrics.startup.StartupTimeMetricsListenerAutoConfiguration",
+        "org.springframework.boot.actuate.autoconfigure.metrics.task.TaskExecutorMetricsAutoConfiguration",
+        "org.springframework.boot.actuate.autoconfigure.metrics.web.tomcat.TomcatMetricsAutoConfiguration",
+        "org.springframework.boot.actuate.autoconfigure.observation.ObservationAutoConfiguration",
+        "org.springframework.boot.actuate.autoconfigure.observation.web.client.HttpClientObservationsAutoConfiguration",
+        "org.springframework.boot.actuate.autoconfigure.observation.web.servlet.WebMvcObservationAutoConfiguration",
+        "org.springframework.boot.actuate.autoconfigure.scheduling.ScheduledTasksObservabilityAutoConfiguration",
+        "org.springframework.boot.actuate.autoconfigure.ssl.SslObservabilityAutoConfiguration",
+        "org.springframework.boot.autoconfigure.gson.GsonAutoConfiguration",
+        "org.springframework.boot.autoconfigure.http.client.HttpClientAutoConfiguration",
+        "org.springframework.boot.autoconfigure.jdbc.JdbcClientAutoConfiguration",
+        "org.springframework.boot.autoconfigure.task.TaskExecutionAutoConfiguration",
+        "org.springframework.boot.autoconfigure.task.TaskSchedulingAutoConfiguration",
+        "org.springframework.boot.autoconfigure.web.client.RestClientAutoConfiguration",
+        "org.springframework.boot.autoconfigure.web.client.RestTemplateAutoConfiguration",
+        "org.springframework.boot.autoconfigure.websocket.servlet.WebSocketServletAutoConfiguration"})
 public class HygieApplication {
     public static void main(String[] args) {
         if (args.length > 0 && args[0].equals("keys")) {
