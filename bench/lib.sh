@@ -1,7 +1,7 @@
 # Shared by the reliability and booking scripts (sourced): the machine's PostgreSQL, the packaged jar,
 # a server on a fresh database with the dev issuer and no rate limit, the dataset, the free slots.
 pghost=${PGHOST:-127.0.0.1} pgport=${PGPORT:-5432} pguser=${PGUSER:-postgres}
-jar=fhir-server/target/fhir-server.jar
+jar=${HYGIE_JAR:-fhir-server/target/fhir-server.jar}  # HYGIE_JAR: another build, to compare
 psqlq() { psql -h "$pghost" -p "$pgport" -U "$pguser" "$@"; }
 
 # fresh_database NAME
