@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Startup time to the first successful request, to a warm validator (first writes wait for it), and idle
 # RSS once warm, with given JVM options.
-# usage: SERVER_JAVA_OPTS="-Xmx256m ..." [STARTUP_SERVER_ARGS="--hygie.validation.enabled=false"] bench/startup.sh [runs]   (PostgreSQL at 127.0.0.1:5432; the first run migrates)
+# usage: SERVER_JAVA_OPTS="-Xmx256m ..." [STARTUP_SERVER_ARGS="--hygie.validation.enabled=false"] [LAUNCHER=bin/hygie] bench/startup.sh [runs]
+# (PostgreSQL at 127.0.0.1:5432; the first run migrates.) LAUNCHER=bin/hygie starts the server through the
+# launcher (SERVER_JAVA_OPTS as its JAVA_OPTS, a fresh class-data-sharing cache: the first run trains it).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 runs=${1:-3}
@@ -10,8 +12,14 @@ psql -h 127.0.0.1 -U postgres -qc "drop database if exists $db" -c "create datab
 printf "%-6s %14s %14s %18s %10s\n" run "first answer ms" "metadata ms" "validator ready ms" "idle RSS MB"
 for run in $(seq 1 "$runs"); do
   started=$(date +%s%N)
+  if [ -n "${LAUNCHER:-}" ]; then
+    start=(env JAVA_OPTS="${SERVER_JAVA_OPTS:-}" HYGIE_CDS_DIR="$work/cds" "$LAUNCHER")
+  else
+    # shellcheck disable=SC2206
+    start=(java ${SERVER_JAVA_OPTS:-} -jar fhir-server/target/fhir-server.jar)
+  fi
   # shellcheck disable=SC2086
-  java ${SERVER_JAVA_OPTS:-} -jar fhir-server/target/fhir-server.jar --server.port=$port --hygie.data-dir="$work" \
+  "${start[@]}" --server.port=$port --hygie.data-dir="$work" \
     --spring.datasource.url="jdbc:postgresql://127.0.0.1:5432/$db" --spring.datasource.username=postgres \
     --logging.level.root=WARN --logging.level.org.hygie.fhir.validation=INFO ${STARTUP_SERVER_ARGS:-} > "$work/server-$run.log" 2>&1 &
   server=$!
