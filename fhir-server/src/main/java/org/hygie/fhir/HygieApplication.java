@@ -48,6 +48,12 @@ public class HygieApplication {
         if (args.length > 0 && args[0].equals("load")) {
             System.exit(LoadCommand.run(args, System.out, System.err));
         }
-        SpringApplication.run(HygieApplication.class, args);
+        org.springframework.context.ConfigurableApplicationContext context = SpringApplication.run(HygieApplication.class, args);
+        if (Boolean.getBoolean("hygie.training-run")) {
+            // a class-data-sharing training run (bin/hygie): once started, stop cleanly, so the embedded database
+            // stops too (Spring's spring.context.exit=onRefresh halts the JVM and left it running) and the JVM
+            // writes its archive as it exits
+            System.exit(SpringApplication.exit(context));
+        }
     }
 }
