@@ -18,7 +18,7 @@ final class ExpressionParser {
 
     private ExpressionParser() {}
 
-    /** @throws RuntimeException when the expression does not parse */
+    /** @throws Exception when the expression does not parse (as HAPI's engines declare it) */
     static synchronized IFhirPath.IParsedExpression parse(String expression) throws Exception {
         return ENGINE.parse(expression);
     }
