@@ -11,23 +11,14 @@ import org.hygie.fhir.validation.CoreDefinitions;
  * first write), not at startup: see {@link CoreDefinitions}.
  */
 public final class FhirContexts {
-    private static volatile FhirContext shared;
+    /** Built when this class is first used, by {@link #server()}. */
+    private static final FhirContext SHARED = serverContext();
 
     private FhirContexts() {}
 
-    /** The server context, built on first use. */
+    /** The server context. */
     public static FhirContext server() {
-        FhirContext context = shared;
-        if (context == null) {
-            synchronized (FhirContexts.class) {
-                context = shared;
-                if (context == null) {
-                    context = serverContext();
-                    shared = context;
-                }
-            }
-        }
-        return context;
+        return SHARED;
     }
 
     /**
