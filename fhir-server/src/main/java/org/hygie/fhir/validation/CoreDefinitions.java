@@ -42,13 +42,14 @@ public final class CoreDefinitions implements IValidationSupport {
             "/org/hl7/fhir/r4/model/profile/profiles-types.xml",
             "/org/hl7/fhir/r4/model/profile/profiles-others.xml",
             "/org/hl7/fhir/r4/model/extension/extension-definitions.xml");
-    private static volatile CoreDefinitions shared;
 
     private final FhirContext fhirContext;
     private final IValidationSupport terminology;
-    /** Written once, under this object's lock; {@code all} before {@code byUrl}, which publishes both. */
-    private volatile Map<String, StructureDefinition> byUrl;
-    private List<IBaseResource> all;
+    /** Null until parsed; written once, under this object's lock. */
+    private volatile Parsed parsed;
+
+    /** The definitions by URL, and the same as a list (what a FHIRPath engine asks for when built). */
+    private record Parsed(Map<String, StructureDefinition> byUrl, List<IBaseResource> all) {}
 
     /** A private, complete set, parsed when first asked for (parsing takes a few seconds). */
     public CoreDefinitions(FhirContext fhirContext) {
@@ -57,23 +58,23 @@ public final class CoreDefinitions implements IValidationSupport {
     }
 
     /**
-     * The definitions by URL, parsed on first use: nothing the server needs to answer its first request
+     * The definitions, parsed on first use: nothing the server needs to answer its first request
      * reads them (search parameters are parsed without them), so startup does not wait for them; the
      * validator's warm-up or the first write's FHIRPath engine loads them.
      */
-    private Map<String, StructureDefinition> byUrl() {
-        Map<String, StructureDefinition> loaded = byUrl;
-        if (loaded == null) {
+    private Parsed parsed() {
+        Parsed set = parsed;
+        if (set == null) {
             synchronized (this) {
-                loaded = byUrl;
-                if (loaded == null) {
-                    loaded = parse(fhirContext);
-                    all = List.copyOf(loaded.values());
-                    byUrl = loaded;
+                set = parsed;
+                if (set == null) {
+                    Map<String, StructureDefinition> byUrl = parse(fhirContext);
+                    set = new Parsed(byUrl, List.copyOf(byUrl.values()));
+                    parsed = set;
                 }
             }
         }
-        return loaded;
+        return set;
     }
 
     private static Map<String, StructureDefinition> parse(FhirContext fhirContext) {
@@ -102,17 +103,12 @@ public final class CoreDefinitions implements IValidationSupport {
 
     /** The JVM's set: the server's FHIRPath engines and its validator share it. */
     public static CoreDefinitions shared() {
-        CoreDefinitions set = shared;
-        if (set == null) {
-            synchronized (CoreDefinitions.class) {
-                set = shared;
-                if (set == null) {
-                    set = new CoreDefinitions(FhirContext.forR4Cached());
-                    shared = set;
-                }
-            }
-        }
-        return set;
+        return Shared.SET;
+    }
+
+    /** Built when first asked for (the class is initialized then); cheap, as the definitions are parsed on first use. */
+    private static final class Shared {
+        static final CoreDefinitions SET = new CoreDefinitions(FhirContext.forR4Cached());
     }
 
     /**
@@ -124,7 +120,7 @@ public final class CoreDefinitions implements IValidationSupport {
      */
     int keepOnlyConverted(IValidationSupport chain, WorkerContextValidationSupportAdapter worker) {
         int trimmed = 0;
-        for (StructureDefinition sd : byUrl().values()) {
+        for (StructureDefinition sd : parsed().byUrl().values()) {
             if (!sd.hasSnapshot() && !sd.hasDifferential()) {
                 trimmed++; // done by an earlier validator of this JVM
                 continue;
@@ -156,8 +152,7 @@ public final class CoreDefinitions implements IValidationSupport {
     @SuppressWarnings("unchecked")
     @Override
     public <T extends IBaseResource> List<T> fetchAllStructureDefinitions() {
-        byUrl();
-        return (List<T>) all;
+        return (List<T>) parsed().all();
     }
 
     @Override
@@ -167,7 +162,7 @@ public final class CoreDefinitions implements IValidationSupport {
         }
         int version = url.indexOf('|');
         String canonical = version < 0 ? url : url.substring(0, version);
-        return byUrl().get(canonical.contains("/") ? canonical : BASE + canonical);
+        return parsed().byUrl().get(canonical.contains("/") ? canonical : BASE + canonical);
     }
 
     @Override
@@ -187,11 +182,11 @@ public final class CoreDefinitions implements IValidationSupport {
 
     /** Whether the definitions have been parsed (for tests). */
     boolean loaded() {
-        return byUrl != null;
+        return parsed != null;
     }
 
     /** The definitions, for tests: the same objects the engines hold. */
     List<StructureDefinition> definitions() {
-        return new ArrayList<>(byUrl().values());
+        return new ArrayList<>(parsed().byUrl().values());
     }
 }
