@@ -51,7 +51,7 @@ final class SlotSpecialties {
 
     /**
      * The live Schedules that name a PractitionerRole as actor. Planned at each execution (see
-     * {@link #plannedEachTime}): on empty tables the generic plan picked the index by target URL and
+     * {@link CustomPlans}): on empty tables the generic plan picked the index by target URL and
      * walked every Schedule's actor references.
      */
     static final String SCHEDULES_OF_ROLE = "select distinct s.res_id from idx_reference a"
@@ -70,7 +70,7 @@ final class SlotSpecialties {
     /**
      * The rows of the slots of some schedules, found through the projection's schedule index (the rows
      * follow their slot's projection row): by slot_specialty.schedule_id it was a scan of the whole table,
-     * 268 ms on 1.4M rows for each schedule or role write. Planned at each execution (see {@link #plannedEachTime}).
+     * 268 ms on 1.4M rows for each schedule or role write. Planned at each execution (see {@link CustomPlans}).
      */
     static final String DELETE_OF_SCHEDULES = "delete from slot_specialty where resource_pk in"
             + " (select sa.resource_pk from slot_availability sa where sa.schedule_id = any (?))";
@@ -133,7 +133,7 @@ final class SlotSpecialties {
             }
             case "PractitionerRole" -> {
                 lock("lock", "PractitionerRole/" + id);
-                List<String> schedules = jdbc.query(plannedEachTime(SCHEDULES_OF_ROLE, ps -> ps.setString(1, id)), (rs, n) -> rs.getString(1));
+                List<String> schedules = jdbc.query(CustomPlans.of(SCHEDULES_OF_ROLE, ps -> ps.setString(1, id)), (rs, n) -> rs.getString(1));
                 schedules.forEach(schedule -> lock("lock", "Schedule/" + schedule));
                 recompute(schedules);
             }
@@ -151,22 +151,7 @@ final class SlotSpecialties {
     }
 
     private void deleteOfSchedules(String[] ids) {
-        jdbc.update(plannedEachTime(DELETE_OF_SCHEDULES, ps -> ps.setArray(1, ps.getConnection().createArrayOf("text", ids))));
-    }
-
-    /**
-     * A statement planned with the actual values and table sizes at each execution (an unnamed statement,
-     * never a cached generic plan): a plan made on a fresh database's empty tables would scan whole tables
-     * later. Only for the rare schedule and role writes; planning costs well under a millisecond.
-     */
-    private static org.springframework.jdbc.core.PreparedStatementCreator plannedEachTime(
-            String sql, org.springframework.jdbc.core.PreparedStatementSetter arguments) {
-        return con -> {
-            java.sql.PreparedStatement ps = con.prepareStatement(sql);
-            ps.unwrap(org.postgresql.PGStatement.class).setPrepareThreshold(0);
-            arguments.setValues(ps);
-            return ps;
-        };
+        jdbc.update(CustomPlans.of(DELETE_OF_SCHEDULES, ps -> ps.setArray(1, ps.getConnection().createArrayOf("text", ids))));
     }
 
     /** A transaction-scoped advisory lock on a resource key (hash collisions only make writers wait). */
