@@ -79,14 +79,15 @@ public final class BookingRules {
 
         @Override
         public void beforeWrite(ResourceStore.Key key, Supplier<IBaseResource> previous, IBaseResource next, WriteSet writes) {
-            Map<String, SlotReservations.Reservation> held = reservations.ofAppointment(key.id()).stream()
+            Appointment before = (Appointment) previous.get();
+            // a new (or deleted) appointment holds nothing: deleting one gives its slots back in the same transaction
+            Map<String, SlotReservations.Reservation> held = before == null ? Map.of() : reservations.ofAppointment(key.id()).stream()
                     .collect(Collectors.toMap(SlotReservations.Reservation::slotId, Function.identity()));
             if (next == null) { // a deleted appointment gives its slots back
                 held.keySet().forEach(slotId -> release(slotId, key.id(), writes));
                 return;
             }
             Appointment appointment = (Appointment) next;
-            Appointment before = (Appointment) previous.get();
             AppointmentStatus from = before == null ? null : before.getStatus();
             String refused = AppointmentStates.refusedTransition(from, appointment.getStatus());
             if (refused != null) {
@@ -116,10 +117,10 @@ public final class BookingRules {
                 if (mine == null) {
                     slot = reserve(slotId, key, holdUntil, directBooking, writes);
                 } else {
+                    slot = lockSlot(new ResourceStore.Key("Slot", slotId)); // before its reservation, as in reserve()
                     if (!java.util.Objects.equals(mine.holdExpires(), holdUntil)) {
                         reservations.setHoldExpiry(slotId, holdUntil);
                     }
-                    slot = lockSlot(new ResourceStore.Key("Slot", slotId));
                 }
                 setSlotStatus(slot, AppointmentStates.slotStatus(status), writes);
             }
@@ -134,6 +135,10 @@ public final class BookingRules {
 
         @Override
         public void beforeWrite(ResourceStore.Key key, Supplier<IBaseResource> previous, IBaseResource next, WriteSet writes) {
+            SlotStatus status = next == null ? null : ((Slot) next).getStatus();
+            if (status == SlotStatus.BUSY || status == SlotStatus.BUSYTENTATIVE) {
+                return; // what a reservation asks of its slot (a booking writes just that)
+            }
             SlotReservations.Reservation r = reservations.ofSlot(key.id()).orElse(null);
             if (r == null) {
                 return;
@@ -141,11 +146,8 @@ public final class BookingRules {
             if (next == null) {
                 throw conflict(key + " is reserved by Appointment/" + r.appointmentId() + "; cancel the appointment before deleting it", "Slot");
             }
-            SlotStatus status = ((Slot) next).getStatus();
-            if (status != SlotStatus.BUSY && status != SlotStatus.BUSYTENTATIVE) {
-                throw conflict(key + " is reserved by Appointment/" + r.appointmentId() + ": its status stays busy until the appointment"
-                        + " is cancelled", "Slot.status");
-            }
+            throw conflict(key + " is reserved by Appointment/" + r.appointmentId() + ": its status stays busy until the appointment"
+                    + " is cancelled", "Slot.status");
         }
     }
 
@@ -158,21 +160,23 @@ public final class BookingRules {
             throw unprocessable(slot.getSchedule().getReference() + " takes booking requests: send the appointment as pending,"
                     + " with its reason; the practitioner answers with an AppointmentResponse", "Appointment.status");
         }
-        SlotReservations.Reservation other = reservations.ofSlot(slotId).orElse(null);
-        if (other != null && other.expiredAt(clock.instant())) {
-            cancelExpiredHold(other.appointmentId(), writes);
-            slot = lockSlot(slotKey);
-            other = null;
-        }
-        if (other != null) {
-            throw conflict(slotKey + " is already " + (other.holdExpires() != null ? "held" : "booked") + " by another appointment",
-                    "Appointment.slot");
-        }
-        if (slot.getStatus() != SlotStatus.FREE) {
-            throw conflict(slotKey + " cannot be booked: its status is " + slot.getStatus().toCode(), "Appointment.slot");
-        }
+        // the usual case, a slot nobody holds, costs one statement; a refused insert says someone does
         if (!reservations.reserve(slotId, appointment.id(), holdUntil)) {
-            throw conflict(slotKey + " was taken by another appointment meanwhile", "Appointment.slot");
+            SlotReservations.Reservation other = reservations.ofSlot(slotId).orElse(null);
+            if (other != null && !other.expiredAt(clock.instant())) {
+                throw conflict(slotKey + " is already " + (other.holdExpires() != null ? "held" : "booked") + " by another appointment",
+                        "Appointment.slot");
+            }
+            if (other != null) {
+                cancelExpiredHold(other.appointmentId(), writes);
+                slot = lockSlot(slotKey);
+            }
+            if (!reservations.reserve(slotId, appointment.id(), holdUntil)) {
+                throw conflict(slotKey + " was taken by another appointment meanwhile", "Appointment.slot");
+            }
+        }
+        if (slot.getStatus() != SlotStatus.FREE) { // the reservation goes with the refused request's rollback
+            throw conflict(slotKey + " cannot be booked: its status is " + slot.getStatus().toCode(), "Appointment.slot");
         }
         return slot;
     }
@@ -283,9 +287,11 @@ public final class BookingRules {
     }
 
     private void release(String slotId, String appointmentId, WriteSet writes) {
-        reservations.release(slotId, appointmentId);
         ResourceStore.Key slotKey = new ResourceStore.Key("Slot", slotId);
+        // the slot's lock first, as a booker takes them (slot, then reservation): the other order deadlocks with a
+        // booker whose insert waits for this transaction's delete of the reservation
         Slot slot = (Slot) service.lockIfLive(slotKey).orElse(null);
+        reservations.release(slotId, appointmentId);
         if (slot == null) {
             return; // nothing left to free
         }
