@@ -127,17 +127,17 @@ public class ResourceService {
     /** The current version, its row locked until the caller's transaction ends; empty if it does not exist or was deleted. */
     public java.util.Optional<IBaseResource> lockIfLive(ResourceStore.Key key) {
         checkReadable(key);
-        return store.lockHead(key).filter(h -> !h.deleted()).map(h -> codec.open(store.readVersion(key, h.version()).orElseThrow()));
+        return store.lockCurrent(key).filter(c -> !c.head().deleted()).map(c -> codec.open(c.version()));
     }
 
     /** The current version, its row locked until the caller's transaction ends: for rules that rewrite others. */
     public IBaseResource lockAndRead(ResourceStore.Key key) {
         checkReadable(key);
-        ResourceStore.Head head = store.lockHead(key).orElseThrow(() -> notFound(key + " is not known"));
-        if (head.deleted()) {
+        ResourceStore.Current current = store.lockCurrent(key).orElseThrow(() -> notFound(key + " is not known"));
+        if (current.head().deleted()) {
             throw gone(key + " was deleted");
         }
-        return codec.open(store.readVersion(key, head.version()).orElseThrow());
+        return codec.open(current.version());
     }
 
     private void applyRules(ResourceStore.Key key, ResourceStore.Head head, IBaseResource next, WriteSet writes) {
@@ -333,7 +333,8 @@ public class ResourceService {
     /** Stores a patched copy of the current version; {@code patch} must keep the resource's type and id. */
     public Outcome patch(ResourceStore.Key key, Integer ifMatch, Function<IBaseResource, IBaseResource> patch, WriteSet writes) {
         supportedType(key.type());
-        ResourceStore.Head head = store.lockHead(key).orElseThrow(() -> notFound(key + " is not known"));
+        ResourceStore.Current locked = store.lockCurrent(key).orElseThrow(() -> notFound(key + " is not known"));
+        ResourceStore.Head head = locked.head();
         if (head.deleted()) {
             throw gone(key + " was deleted");
         }
@@ -341,7 +342,7 @@ public class ResourceService {
             throw preconditionFailed("If-Match version " + ifMatch + " of " + key + " is not current (current version is "
                     + head.version() + ")", "If-Match");
         }
-        IBaseResource current = codec.open(store.readVersion(key, head.version()).orElseThrow());
+        IBaseResource current = codec.open(locked.version());
         IBaseResource patched = patch.apply(current);
         if (!patched.fhirType().equals(key.type()) || !key.id().equals(patched.getIdElement().getIdPart())) {
             throw StorageErrors.patchChangedIdentity(key);
@@ -356,11 +357,11 @@ public class ResourceService {
     private IBaseResource readCurrent(ResourceStore.Key key) {
         supportedType(key.type());
         checkReadable(key);
-        ResourceStore.Head head = store.head(key).orElseThrow(() -> notFound(key + " is not known"));
-        if (head.deleted()) {
-            throw gone(key + " was deleted (version " + head.version() + ")");
+        ResourceStore.Current current = store.current(key).orElseThrow(() -> notFound(key + " is not known"));
+        if (current.head().deleted()) {
+            throw gone(key + " was deleted (version " + current.head().version() + ")");
         }
-        return codec.open(store.readVersion(key, head.version()).orElseThrow());
+        return codec.open(current.version());
     }
 
     public IBaseResource vread(ResourceStore.Key key, int version) {

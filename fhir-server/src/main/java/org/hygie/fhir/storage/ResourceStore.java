@@ -48,6 +48,9 @@ public interface ResourceStore {
     record Version(String type, String id, int version, Instant lastUpdated, String method, boolean deleted,
                    String keyId, byte[] payload) {}
 
+    /** A resource's head with its current version (for a deleted resource, the deletion). */
+    record Current(Head head, Version version) {}
+
     record Page<T>(List<T> items, Integer total) {}
 
     /** History filters: {@code type} and {@code id} may be null (system or type level). */
@@ -57,6 +60,12 @@ public interface ResourceStore {
 
     /** As {@link #head}, holding a row lock on the resource until the transaction ends. */
     Optional<Head> lockHead(Key key);
+
+    /** The head and its current version, read together. */
+    Optional<Current> current(Key key);
+
+    /** As {@link #current}, holding the row lock of {@link #lockHead}. */
+    Optional<Current> lockCurrent(Key key);
 
     Head writeVersion(NewVersion version);
 

@@ -45,6 +45,13 @@ public class JdbcResourceStore implements ResourceStore {
             + " cross join lateral (select r.version, r.deleted from resource r where r.pk = p.pk offset 0) r"
             + " cross join lateral (select * from resource_version v where v.resource_pk = p.pk and v.version = r.version offset 0) v"
             + " where not r.deleted";
+    /** A resource's head and its current version, by key. */
+    static final String CURRENT_OF_KEY = "select r.pk, r.res_type, r.res_id, r.version, r.deleted, r.last_updated, " + VERSION_COLUMNS
+            + " from resource r cross join lateral (select * from resource_version v where v.resource_pk = r.pk and v.version = r.version"
+            + " offset 0) v where r.res_type = ? and r.res_id = ?";
+    private static final RowMapper<Current> CURRENT = (rs, n) -> new Current(HEAD.mapRow(rs, n), new Version(
+            rs.getString(7), rs.getString(8), rs.getInt(9), instant(rs, 10), rs.getString(11), rs.getBoolean(12),
+            rs.getString(13), rs.getBytes(14)));
     /** The live resources that reference a link key. */
     static final String LIVE_REFERRERS = "select distinct r.res_type, r.res_id from resource_link l"
             + " cross join lateral (select r.res_type, r.res_id, r.deleted from resource r where r.pk = l.source_pk offset 0) r"
@@ -74,6 +81,16 @@ public class JdbcResourceStore implements ResourceStore {
     public Optional<Head> lockHead(Key key) {
         return jdbc.query("select pk, res_type, res_id, version, deleted, last_updated from resource where res_type = ? and res_id = ? for update",
                 HEAD, key.type(), key.id()).stream().findFirst();
+    }
+
+    @Override
+    public Optional<Current> current(Key key) {
+        return jdbc.query(CURRENT_OF_KEY, CURRENT, key.type(), key.id()).stream().findFirst();
+    }
+
+    @Override
+    public Optional<Current> lockCurrent(Key key) {
+        return jdbc.query(CURRENT_OF_KEY + " for update of r", CURRENT, key.type(), key.id()).stream().findFirst();
     }
 
     @Override

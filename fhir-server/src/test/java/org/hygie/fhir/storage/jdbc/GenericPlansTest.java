@@ -37,6 +37,7 @@ class GenericPlansTest {
                 new Statement(SlotSpecialties.ROWS_OF_SLOT, "bigint", "1", "resource_type_id_uq"),
                 new Statement(SlotSpecialties.ROWS_OF_SCHEDULES, "text[]", "'{s1,s2}'", "slot_availability_schedule_idx"),
                 new Statement(JdbcResourceStore.READ_CURRENT, "bigint[]", "'{1,2}'", "resource_version_pkey"),
+                new Statement(JdbcResourceStore.CURRENT_OF_KEY, "text, text", "'Slot', 's1'", "resource_version_pkey"),
                 new Statement(JdbcResourceStore.LIVE_REFERRERS, "text", "'Patient/p1'", "resource_pkey"),
                 new Statement(JdbcResourceStore.LIVE_OF_KEYS, "text[], text[]", "'{Patient}', '{p1}'", "resource_type_id_uq"),
                 new Statement(org.hygie.fhir.audit.AuditChain.PENDING, "int", "1000", "audit_pending_pkey"));
