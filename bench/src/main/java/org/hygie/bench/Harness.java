@@ -26,9 +26,9 @@ import org.HdrHistogram.Histogram;
 import org.HdrHistogram.Recorder;
 
 /**
- * The benchmark command: generates a dataset, starts the server (encrypted, then plaintext) on the
- * machine's PostgreSQL, loads the dataset through the API, drives each scenario for a fixed time and
- * concurrency with latencies in HdrHistogram, reads the server's CPU and RSS from /proc, measures
+ * The benchmark command: generates a dataset, starts the server twice (encrypted and plaintext, each on
+ * its database of the machine's PostgreSQL), loads the dataset into both through the API, drives each
+ * scenario on one then the other for a fixed time and concurrency with latencies in HdrHistogram, reads the server's CPU and RSS from /proc, measures
  * PostgreSQL's raw single-row insert and primary-key select with pgbench on the same server, and prints
  * one table with the ratios (JSON too). Compare within one run: the machine is shared and noisy.
  *
@@ -76,14 +76,25 @@ public final class Harness {
         Path data = work.resolve("data");
         org.hygie.testdata.DirectoryGenerator.main(new String[] {data.toString(), Integer.toString(practitioners), "2", "42", "300"});
         List<String> modes = options.containsKey("no-plaintext") ? List.of("encrypted") : List.of("encrypted", "plaintext");
-        for (String mode : modes) {
-            try (Server server = Server.start(option("jar", "fhir-server/target/fhir-server.jar"), mode, option("pg", "127.0.0.1:5432:postgres"),
-                    work.resolve("server-" + mode), option("java-opts", "-Xmx512m"))) {
+        // both servers up at once, each scenario run on one then the other: the machine's speed drifts
+        // over minutes, so the modes are compared over seconds, not over two halves of the run
+        List<Target> targets = new ArrayList<>();
+        try {
+            for (String mode : modes) {
+                Server server = Server.start(option("jar", "fhir-server/target/fhir-server.jar"), mode, option("pg", "127.0.0.1:5432:postgres"),
+                        work.resolve("server-" + mode), option("java-opts", "-Xmx512m"));
+                targets.add(new Target(mode, server));
                 System.err.printf("%s: server up in %d ms; loading...%n", mode, server.startupMillis());
                 server.load(data);
-                Fixtures fixtures = Fixtures.discover(http, server.base(), server.token());
                 results.add(new Result(mode, "startup to first answer (ms)", 1, 0, server.startupMillis(), 0, 0, 0, 0, server.rssMb()));
-                scenarios(mode, server, fixtures, concurrency, duration);
+            }
+            for (Target target : targets) {
+                target.fixtures = Fixtures.discover(http, target.server.base(), target.server.token());
+            }
+            scenarios(targets, concurrency, duration);
+        } finally {
+            for (Target target : targets) {
+                target.server.close();
             }
         }
         Map<String, Double> pgbench = Pgbench.measure(option("pg", "127.0.0.1:5432:postgres"), concurrency, duration);
@@ -98,38 +109,68 @@ public final class Harness {
         System.out.println("\nJSON: " + json.toAbsolutePath());
     }
 
-    private void scenarios(String mode, Server server, Fixtures f, int concurrency, Duration duration) throws Exception {
-        String base = server.base();
-        String auth = "Bearer " + server.token();
-        List<String> patients = new CopyOnWriteArrayList<>();
-        measure(mode, "create Patient", server, concurrency, duration, () -> post(base + "/Patient", auth, "application/fhir+json",
-                ("{\"resourceType\":\"Patient\",\"name\":[{\"family\":\"Bench" + ThreadLocalRandom.current().nextInt(1_000_000)
-                        + "\",\"given\":[\"Anne\"]}],\"birthDate\":\"1980-05-01\",\"gender\":\"female\"}").getBytes(StandardCharsets.UTF_8)),
-                patients);
-        measure(mode, "read Patient", server, concurrency, duration, () -> get(base + "/Patient/" + pick(patients), auth), null);
-        measure(mode, "free-slot search (one day, _include)", server, concurrency, duration, () -> get(base + "/Slot?status=free&start=ge"
-                + f.day() + "&start=lt" + f.nextDay() + "&_count=20&_include=Slot:schedule", auth), null);
-        measure(mode, "directory search (specialty)", server, concurrency, duration,
-                () -> get(base + "/PractitionerRole?specialty=" + f.specialty() + "&_count=20", null), null);
-        AtomicInteger nextSlot = new AtomicInteger();
-        measure(mode, "booking (POST Appointment on a free slot)", server, concurrency, duration, () -> {
-            int i = nextSlot.getAndIncrement();
-            if (i >= f.freeSlots().size()) {
-                return null;
-            }
-            String[] slot = f.freeSlots().get(i);
-            return post(base + "/Appointment", auth, "application/fhir+json", ("{\"resourceType\":\"Appointment\",\"status\":\"booked\","
-                    + "\"start\":\"" + slot[1] + "\",\"end\":\"" + slot[2] + "\",\"slot\":[{\"reference\":\"Slot/" + slot[0] + "\"}],"
-                    + "\"participant\":[{\"actor\":{\"reference\":\"Patient/" + pick(patients) + "\"},\"status\":\"accepted\"}]}")
-                    .getBytes(StandardCharsets.UTF_8));
-        }, null);
+    /** One server under test and what its scenarios create (the later scenarios use it). */
+    private static final class Target {
+        final String mode;
+        final Server server;
+        final String base;
+        final String auth;
+        final List<String> patients = new CopyOnWriteArrayList<>();
+        final List<String> documents = new CopyOnWriteArrayList<>();
+        final AtomicInteger nextSlot = new AtomicInteger();
+        Fixtures fixtures;
+
+        Target(String mode, Server server) {
+            this.mode = mode;
+            this.server = server;
+            this.base = server.base();
+            this.auth = "Bearer " + server.token();
+        }
+    }
+
+    /** A scenario: the next request for a target, and where the ids it creates go (or null). */
+    private record Scenario(String name, java.util.function.Function<Target, Supplier<HttpRequest>> requests,
+                            java.util.function.Function<Target, List<String>> created) {}
+
+    private void scenarios(List<Target> targets, int concurrency, Duration duration) throws Exception {
         byte[] document = new byte[64 * 1024];
         ThreadLocalRandom.current().nextBytes(document);
-        List<String> documents = new CopyOnWriteArrayList<>();
-        measure(mode, "document publish (64 KiB raw Binary)", server, concurrency, duration, () -> HttpRequest.newBuilder(URI.create(base + "/Binary"))
-                .header("Authorization", auth).header("Content-Type", "application/pdf").header("X-Security-Context", "Patient/" + pick(patients))
-                .POST(HttpRequest.BodyPublishers.ofByteArray(document)).build(), documents);
-        measure(mode, "document retrieve (64 KiB raw)", server, concurrency, duration, () -> get(base + "/Binary/" + pick(documents), auth), null);
+        List<Scenario> scenarios = List.of(
+                new Scenario("create Patient", t -> () -> post(t.base + "/Patient", t.auth, "application/fhir+json",
+                        ("{\"resourceType\":\"Patient\",\"name\":[{\"family\":\"Bench" + ThreadLocalRandom.current().nextInt(1_000_000)
+                                + "\",\"given\":[\"Anne\"]}],\"birthDate\":\"1980-05-01\",\"gender\":\"female\"}").getBytes(StandardCharsets.UTF_8)),
+                        t -> t.patients),
+                new Scenario("read Patient", t -> () -> get(t.base + "/Patient/" + pick(t.patients), t.auth), t -> null),
+                new Scenario("free-slot search (one day, _include)", t -> () -> get(t.base + "/Slot?status=free&start=ge"
+                        + t.fixtures.day() + "&start=lt" + t.fixtures.nextDay() + "&_count=20&_include=Slot:schedule", t.auth), t -> null),
+                new Scenario("directory search (specialty)",
+                        t -> () -> get(t.base + "/PractitionerRole?specialty=" + t.fixtures.specialty() + "&_count=20", null), t -> null),
+                new Scenario("booking (POST Appointment on a free slot)", t -> () -> {
+                    int i = t.nextSlot.getAndIncrement();
+                    if (i >= t.fixtures.freeSlots().size()) {
+                        return null;
+                    }
+                    String[] slot = t.fixtures.freeSlots().get(i);
+                    return post(t.base + "/Appointment", t.auth, "application/fhir+json", ("{\"resourceType\":\"Appointment\",\"status\":\"booked\","
+                            + "\"start\":\"" + slot[1] + "\",\"end\":\"" + slot[2] + "\",\"slot\":[{\"reference\":\"Slot/" + slot[0] + "\"}],"
+                            + "\"participant\":[{\"actor\":{\"reference\":\"Patient/" + pick(t.patients) + "\"},\"status\":\"accepted\"}]}")
+                            .getBytes(StandardCharsets.UTF_8));
+                }, t -> null),
+                new Scenario("document publish (64 KiB raw Binary)", t -> () -> HttpRequest.newBuilder(URI.create(t.base + "/Binary"))
+                        .header("Authorization", t.auth).header("Content-Type", "application/pdf")
+                        .header("X-Security-Context", "Patient/" + pick(t.patients))
+                        .POST(HttpRequest.BodyPublishers.ofByteArray(document)).build(), t -> t.documents),
+                new Scenario("document retrieve (64 KiB raw)", t -> () -> get(t.base + "/Binary/" + pick(t.documents), t.auth), t -> null));
+        for (int i = 0; i < scenarios.size(); i++) {
+            Scenario scenario = scenarios.get(i);
+            List<Target> order = new ArrayList<>(targets);
+            if (i % 2 == 1) {
+                java.util.Collections.reverse(order); // each mode goes first in every other scenario
+            }
+            for (Target t : order) {
+                measure(t.mode, scenario.name(), t.server, concurrency, duration, scenario.requests().apply(t), scenario.created().apply(t));
+            }
+        }
     }
 
     private static HttpRequest get(String url, String auth) {
@@ -226,7 +267,8 @@ public final class Harness {
                 practitioners, concurrency, duration.toSeconds(), option("java-opts", "-Xmx512m"));
         System.out.printf("%-10s %-42s %9s %8s %8s %8s %7s %8s %8s%n", "mode", "scenario", "req/s", "p50 ms", "p95 ms", "p99 ms", "errors",
                 "srv CPU%", "RSS MB");
-        for (Result r : results) {
+        // encrypted rows first, then plaintext, each in scenario order (they were measured interleaved)
+        for (Result r : results.stream().sorted(java.util.Comparator.comparing((Result x) -> !x.mode().equals("encrypted"))).toList()) {
             System.out.printf("%-10s %-42s %9.0f %8.1f %8.1f %8.1f %7d %8.0f %8d%n", r.mode(), r.scenario(), r.perSecond(), r.p50Ms(), r.p95Ms(),
                     r.p99Ms(), r.errors(), r.serverCpuPercent(), r.serverRssMb());
         }
