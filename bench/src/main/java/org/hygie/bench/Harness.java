@@ -4,6 +4,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.HttpURLConnection;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -61,6 +64,8 @@ public final class Harness {
             int eq = arg.indexOf('=');
             options.put(eq < 0 ? arg.substring(2) : arg.substring(2, eq), eq < 0 ? "true" : arg.substring(eq + 1));
         }
+        // the JDK keeps 5 idle connections per server unless told otherwise: one per worker here
+        System.setProperty("http.maxConnections", Integer.toString(Math.max(5, Integer.parseInt(options.getOrDefault("concurrency", "8")))));
         new Harness(options).run();
     }
 
@@ -129,7 +134,7 @@ public final class Harness {
     }
 
     /** A scenario: the next request for a target, and where the ids it creates go (or null). */
-    private record Scenario(String name, java.util.function.Function<Target, Supplier<HttpRequest>> requests,
+    private record Scenario(String name, java.util.function.Function<Target, Supplier<Call>> requests,
                             java.util.function.Function<Target, List<String>> created) {}
 
     private void scenarios(List<Target> targets, int concurrency, Duration duration) throws Exception {
@@ -156,10 +161,9 @@ public final class Harness {
                             + "\"participant\":[{\"actor\":{\"reference\":\"Patient/" + pick(t.patients) + "\"},\"status\":\"accepted\"}]}")
                             .getBytes(StandardCharsets.UTF_8));
                 }, t -> null),
-                new Scenario("document publish (64 KiB raw Binary)", t -> () -> HttpRequest.newBuilder(URI.create(t.base + "/Binary"))
-                        .header("Authorization", t.auth).header("Content-Type", "application/pdf")
-                        .header("X-Security-Context", "Patient/" + pick(t.patients))
-                        .POST(HttpRequest.BodyPublishers.ofByteArray(document)).build(), t -> t.documents),
+                new Scenario("document publish (64 KiB raw Binary)", t -> () -> new Call("POST", t.base + "/Binary", Map.of(
+                        "Authorization", t.auth, "Content-Type", "application/pdf", "X-Security-Context", "Patient/" + pick(t.patients)),
+                        document), t -> t.documents),
                 new Scenario("document retrieve (64 KiB raw)", t -> () -> get(t.base + "/Binary/" + pick(t.documents), t.auth), t -> null));
         for (int i = 0; i < scenarios.size(); i++) {
             Scenario scenario = scenarios.get(i);
@@ -173,17 +177,43 @@ public final class Harness {
         }
     }
 
-    private static HttpRequest get(String url, String auth) {
-        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(30));
-        if (auth != null) {
-            b.header("Authorization", auth);
-        }
-        return b.GET().build();
+    /** One request of a scenario. */
+    private record Call(String method, String url, Map<String, String> headers, byte[] body) {}
+
+    private static Call get(String url, String auth) {
+        return new Call("GET", url, auth == null ? Map.of() : Map.of("Authorization", auth), null);
     }
 
-    private static HttpRequest post(String url, String auth, String type, byte[] body) {
-        return HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(30)).header("Authorization", auth)
-                .header("Content-Type", type).header("Prefer", "return=minimal").POST(HttpRequest.BodyPublishers.ofByteArray(body)).build();
+    private static Call post(String url, String auth, String type, byte[] body) {
+        return new Call("POST", url, Map.of("Authorization", auth, "Content-Type", type, "Prefer", "return=minimal"), body);
+    }
+
+    /**
+     * Sends a call over a plain blocking connection, kept alive (one per worker) once its response is
+     * read to the end: the JDK's HttpClient cost the load client ~1.6x the CPU per request (measured
+     * with bench/BookingLoad.java), CPU the servers lack on a shared machine. Returns the status and
+     * the Location header.
+     */
+    private static String[] send(Call call) throws IOException {
+        HttpURLConnection c = (HttpURLConnection) URI.create(call.url()).toURL().openConnection();
+        c.setConnectTimeout(5000);
+        c.setReadTimeout(30_000);
+        c.setRequestMethod(call.method());
+        call.headers().forEach(c::setRequestProperty);
+        if (call.body() != null) {
+            c.setDoOutput(true);
+            c.setFixedLengthStreamingMode(call.body().length);
+            try (OutputStream out = c.getOutputStream()) {
+                out.write(call.body());
+            }
+        }
+        int status = c.getResponseCode();
+        try (InputStream in = status >= 400 ? c.getErrorStream() : c.getInputStream()) {
+            if (in != null) {
+                in.transferTo(OutputStream.nullOutputStream());
+            }
+        }
+        return new String[] {Integer.toString(status), c.getHeaderField("Location")};
     }
 
     private static String pick(List<String> ids) {
@@ -195,7 +225,7 @@ public final class Harness {
      * recorded), then the measured duration. {@code created} collects the ids of 201 Locations.
      */
     private void measure(String mode, String scenario, Server server, int concurrency, Duration duration,
-                         Supplier<HttpRequest> next, List<String> created) throws Exception {
+                         Supplier<Call> next, List<String> created) throws Exception {
         Recorder recorder = new Recorder(3);
         AtomicLong errors = new AtomicLong();
         AtomicLong requests = new AtomicLong();
@@ -214,7 +244,7 @@ public final class Harness {
                     if (!measuring && now >= warmUpEnd) {
                         measuring = true;
                     }
-                    HttpRequest request = next.get();
+                    Call request = next.get();
                     if (request == null) {
                         return; // fixtures exhausted (free slots)
                     }
@@ -222,14 +252,11 @@ public final class Harness {
                     int status;
                     String location = null;
                     try {
-                        HttpResponse<Void> response = http.send(request, HttpResponse.BodyHandlers.discarding());
-                        status = response.statusCode();
-                        location = response.headers().firstValue("Location").orElse(null);
+                        String[] response = send(request);
+                        status = Integer.parseInt(response[0]);
+                        location = response[1];
                     } catch (IOException e) {
                         status = -1;
-                    } catch (InterruptedException e) {
-                        Thread.currentThread().interrupt();
-                        return;
                     }
                     if (created != null && status == 201 && location != null) {
                         created.add(location.replaceAll(".*/[A-Za-z]+/([^/]+)/_history.*", "$1"));
@@ -302,7 +329,8 @@ public final class Harness {
             List<String[]> slots = new ArrayList<>();
             String url = base + "/Slot?status=free&_count=1000&_elements=id,start,end";
             while (url != null && slots.size() < 100_000) {
-                JsonNode page = json.readTree(http.send(get(url, "Bearer " + token), HttpResponse.BodyHandlers.ofString()).body());
+                JsonNode page = json.readTree(http.send(HttpRequest.newBuilder(URI.create(url)).header("Authorization", "Bearer " + token).build(),
+                        HttpResponse.BodyHandlers.ofString()).body());
                 for (JsonNode e : page.path("entry")) {
                     JsonNode s = e.path("resource");
                     slots.add(new String[] {s.path("id").asText(), s.path("start").asText(), s.path("end").asText()});
@@ -316,7 +344,8 @@ public final class Harness {
             }
             java.util.Collections.shuffle(slots, new java.util.Random(7));
             String day = slots.isEmpty() ? "2027-01-04" : slots.get(0)[1].substring(0, 10);
-            JsonNode role = json.readTree(http.send(get(base + "/PractitionerRole?_count=1", null), HttpResponse.BodyHandlers.ofString()).body())
+            JsonNode role = json.readTree(http.send(HttpRequest.newBuilder(URI.create(base + "/PractitionerRole?_count=1")).build(),
+                            HttpResponse.BodyHandlers.ofString()).body())
                     .path("entry").path(0).path("resource").path("specialty").path(0).path("coding").path(0);
             String specialty = java.net.URLEncoder.encode(role.path("system").asText() + "|" + role.path("code").asText(), StandardCharsets.UTF_8);
             return new Fixtures(slots, day, java.time.LocalDate.parse(day).plusDays(1).toString(), specialty);
