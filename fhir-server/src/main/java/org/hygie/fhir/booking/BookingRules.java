@@ -79,14 +79,14 @@ public final class BookingRules {
 
         @Override
         public void beforeWrite(ResourceStore.Key key, Supplier<IBaseResource> previous, IBaseResource next, WriteSet writes) {
-            Appointment before = (Appointment) previous.get();
-            // a new (or deleted) appointment holds nothing: deleting one gives its slots back in the same transaction
-            Map<String, SlotReservations.Reservation> held = before == null ? Map.of() : reservations.ofAppointment(key.id()).stream()
-                    .collect(Collectors.toMap(SlotReservations.Reservation::slotId, Function.identity()));
             if (next == null) { // a deleted appointment gives its slots back
-                held.keySet().forEach(slotId -> release(slotId, key.id(), writes));
+                reservations.ofAppointment(key.id()).forEach(r -> release(r.slotId(), key.id(), writes));
                 return;
             }
+            Appointment before = (Appointment) previous.get();
+            // a new (or deleted) appointment holds nothing: deleting one gave its slots back in the same transaction
+            Map<String, SlotReservations.Reservation> held = before == null ? Map.of() : reservations.ofAppointment(key.id()).stream()
+                    .collect(Collectors.toMap(SlotReservations.Reservation::slotId, Function.identity()));
             Appointment appointment = (Appointment) next;
             AppointmentStatus from = before == null ? null : before.getStatus();
             String refused = AppointmentStates.refusedTransition(from, appointment.getStatus());
