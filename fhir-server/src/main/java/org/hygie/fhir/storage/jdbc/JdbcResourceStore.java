@@ -25,9 +25,7 @@ import org.springframework.jdbc.core.RowMapper;
 public class JdbcResourceStore implements ResourceStore {
     private static final String VERSION_COLUMNS =
             "v.res_type, v.res_id, v.version, v.last_updated, v.method, v.deleted, v.key_id, v.payload";
-    private static final RowMapper<Version> VERSION = (rs, n) -> new Version(
-            rs.getString(1), rs.getString(2), rs.getInt(3), instant(rs, 4), rs.getString(5), rs.getBoolean(6),
-            rs.getString(7), rs.getBytes(8));
+    private static final RowMapper<Version> VERSION = (rs, n) -> version(rs, 1);
     private static final RowMapper<Head> HEAD = (rs, n) -> new Head(
             rs.getLong(1), rs.getString(2), rs.getString(3), rs.getInt(4), rs.getBoolean(5), instant(rs, 6));
 
@@ -49,9 +47,7 @@ public class JdbcResourceStore implements ResourceStore {
     static final String CURRENT_OF_KEY = "select r.pk, r.res_type, r.res_id, r.version, r.deleted, r.last_updated, " + VERSION_COLUMNS
             + " from resource r cross join lateral (select * from resource_version v where v.resource_pk = r.pk and v.version = r.version"
             + " offset 0) v where r.res_type = ? and r.res_id = ?";
-    private static final RowMapper<Current> CURRENT = (rs, n) -> new Current(HEAD.mapRow(rs, n), new Version(
-            rs.getString(7), rs.getString(8), rs.getInt(9), instant(rs, 10), rs.getString(11), rs.getBoolean(12),
-            rs.getString(13), rs.getBytes(14)));
+    private static final RowMapper<Current> CURRENT = (rs, n) -> new Current(HEAD.mapRow(rs, n), version(rs, 7));
     /** The live resources that reference a link key. */
     static final String LIVE_REFERRERS = "select distinct r.res_type, r.res_id from resource_link l"
             + " cross join lateral (select r.res_type, r.res_id, r.deleted from resource r where r.pk = l.source_pk offset 0) r"
@@ -304,6 +300,12 @@ public class JdbcResourceStore implements ResourceStore {
 
     private static OffsetDateTime utc(Instant instant) {
         return OffsetDateTime.ofInstant(instant, ZoneOffset.UTC);
+    }
+
+    /** The {@link #VERSION_COLUMNS} of a row, from column {@code first} on. */
+    private static Version version(ResultSet rs, int first) throws SQLException {
+        return new Version(rs.getString(first), rs.getString(first + 1), rs.getInt(first + 2), instant(rs, first + 3),
+                rs.getString(first + 4), rs.getBoolean(first + 5), rs.getString(first + 6), rs.getBytes(first + 7));
     }
 
     private static Instant instant(ResultSet rs, int column) throws SQLException {
