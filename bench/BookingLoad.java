@@ -30,7 +30,7 @@ public class BookingLoad {
         double contended = args.length > 4 ? Double.parseDouble(args[4]) : 0.1;
         // plain blocking connections, kept alive (one per worker): the JDK's HttpClient took 1.2 ms of CPU
         // per booking here against 0.74 ms, CPU the measured server lacks on a shared 2-core machine
-        System.setProperty("http.maxConnections", Integer.toString(Math.max(5, Integer.parseInt(args[2]))));
+        System.setProperty("http.maxConnections", Integer.toString(Math.max(5, concurrency)));
         java.net.URL appointments = URI.create(base + "/Appointment").toURL();
         String authorization = "Bearer " + System.getenv("HYGIE_TOKEN");
         // HYGIE_ACK_LOG: every acknowledged (201) booking, "slot appointment" per line, flushed at once (kill tests)

@@ -31,8 +31,8 @@ import org.HdrHistogram.Recorder;
 /**
  * The benchmark command: generates a dataset, starts the server twice (encrypted and plaintext, each on
  * its database of the machine's PostgreSQL), loads the dataset into both through the API, drives each
- * scenario on one then the other for a fixed time and concurrency with latencies in HdrHistogram, reads the server's CPU and RSS from /proc, measures
- * PostgreSQL's raw single-row insert and primary-key select with pgbench on the same server, and prints
+ * scenario on one then the other for a fixed time and concurrency with latencies in HdrHistogram, reads
+ * the server's CPU and RSS from /proc, measures PostgreSQL's raw single-row insert and primary-key select with pgbench on the same server, and prints
  * one table with the ratios (JSON too). Compare within one run: the machine is shared and noisy.
  *
  * <pre>java -jar bench/target/hygie-bench.jar [--practitioners=100] [--concurrency=8] [--seconds=10]
@@ -180,6 +180,9 @@ public final class Harness {
     /** One request of a scenario. */
     private record Call(String method, String url, Map<String, String> headers, byte[] body) {}
 
+    /** What a scenario keeps of a response. */
+    private record Answer(int status, String location) {}
+
     private static Call get(String url, String auth) {
         return new Call("GET", url, auth == null ? Map.of() : Map.of("Authorization", auth), null);
     }
@@ -191,10 +194,9 @@ public final class Harness {
     /**
      * Sends a call over a plain blocking connection, kept alive (one per worker) once its response is
      * read to the end: the JDK's HttpClient cost the load client ~1.6x the CPU per request (measured
-     * with bench/BookingLoad.java), CPU the servers lack on a shared machine. Returns the status and
-     * the Location header.
+     * with bench/BookingLoad.java), CPU the servers lack on a shared machine.
      */
-    private static String[] send(Call call) throws IOException {
+    private static Answer send(Call call) throws IOException {
         HttpURLConnection c = (HttpURLConnection) URI.create(call.url()).toURL().openConnection();
         c.setConnectTimeout(5000);
         c.setReadTimeout(30_000);
@@ -213,7 +215,7 @@ public final class Harness {
                 in.transferTo(OutputStream.nullOutputStream());
             }
         }
-        return new String[] {Integer.toString(status), c.getHeaderField("Location")};
+        return new Answer(status, c.getHeaderField("Location"));
     }
 
     private static String pick(List<String> ids) {
@@ -252,9 +254,9 @@ public final class Harness {
                     int status;
                     String location = null;
                     try {
-                        String[] response = send(request);
-                        status = Integer.parseInt(response[0]);
-                        location = response[1];
+                        Answer answer = send(request);
+                        status = answer.status();
+                        location = answer.location();
                     } catch (IOException e) {
                         status = -1;
                     }
