@@ -3,7 +3,8 @@
 # packaged server (encrypted, on the machine's PostgreSQL, fresh database), books free slots with
 # bench/BookingLoad.java (10 % of requests aim at an already attempted slot), then audits double
 # bookings in SQL and measures, on the same database and concurrency, PostgreSQL's raw durable
-# single-row insert rate (pgbench) for the ratio.
+# single-row insert rate (pgbench) and, as the ceiling of this machine, PostgreSQL alone replaying the
+# statements of a booking (pgbench, bench/booking-replay.sql), for the ratios.
 # Needs: mvn -B -DskipTests install, psql, pgbench and a PostgreSQL server (PGHOST/PGPORT/PGUSER).
 # Usage: bench/booking-bench.sh [PRACTITIONERS=300] [CONCURRENCY=16] [SECONDS=30]
 # SERVER_JAVA_OPTS (default -Xmx512m) sizes the server's JVM, e.g. to check a 512 MB container.
@@ -44,11 +45,22 @@ echo "insert into bench_insert (payload) values (md5(random()::text));" > "$work
 baseline=$(pgbench -h "$pghost" -p "$pgport" -U "$pguser" -n -c "$concurrency" -j 2 -T "$seconds" -f "$work/insert.sql" "$db" 2>/dev/null \
   | awk '/^tps/ {printf "%.0f", $3}')
 
+# the database's ceiling: PostgreSQL alone replaying the statements of a direct booking (bench/booking-replay.sql),
+# on random slots of the dataset, same concurrency; run last, it rewrites the slots it picks
+psqlq -qc "create table bench_replay_slot as select row_number() over () as n, r.pk, r.res_id, sa.schedule_id, sa.start_low,
+  sa.end_low, md5('Schedule/' || sa.schedule_id) as schedule_link, md5('Slot/' || r.res_id) as slot_link
+  from slot_availability sa join resource r on r.pk = sa.resource_pk" -c "alter table bench_replay_slot add primary key (n)" "$db"
+replay_slots=$(psqlq -Atc "select count(*) from bench_replay_slot" "$db")
+replayed=$(pgbench -h "$pghost" -p "$pgport" -U "$pguser" -n -M prepared -c "$concurrency" -j 2 -T "$seconds" -D slots="$replay_slots" \
+  -f bench/booking-replay.sql "$db" 2>/dev/null | awk '/^tps/ {printf "%.0f", $3}')
+
 echo "Dataset: $practitioners practitioners, $free free slots; concurrency $concurrency, ${seconds}s, encrypted, server RSS ${rss} MB (${SERVER_JAVA_OPTS:--Xmx512m})"
 printf "%-36s %10s\n" "bookings/s (201)" "$rate"
 printf "%-36s %10s\n" "requests (201 + 409 + errors)" "$requests ($booked + $conflicts + $errors)"
 printf "%-36s %10s\n" "latency p50 / p95 / p99 ms" "$p50 / $p95 / $p99"
 printf "%-36s %10s\n" "PostgreSQL single-row inserts/s" "$baseline"
 printf "%-36s %10s\n" "bookings / raw inserts" "$(awk -v a="$rate" -v b="$baseline" 'BEGIN {printf "%.2f", a / b}')"
+printf "%-36s %10s\n" "PostgreSQL alone, bookings' SQL/s" "$replayed"
+printf "%-36s %10s\n" "bookings / PostgreSQL alone" "$(awk -v a="$rate" -v b="$replayed" 'BEGIN {printf "%.2f", a / b}')"
 printf "%-36s %10s\n" "double bookings (SQL audit)" "$double"
 printf "%-36s %10s\n" "slot/reservation disagreements" "$inconsistent"
