@@ -113,7 +113,7 @@ public final class BookingRules {
             boolean directBooking = status != AppointmentStatus.PENDING && from == null;
             for (String slotId : wanted) {
                 SlotReservations.Reservation mine = held.get(slotId);
-                ResourceService.Locked slot;
+                Slot slot;
                 if (mine == null) {
                     slot = reserve(slotId, key, holdUntil, directBooking, writes);
                 } else {
@@ -152,12 +152,10 @@ public final class BookingRules {
     }
 
     /** Takes the slot for the appointment (or refuses with a 409); returns the slot, locked. */
-    private ResourceService.Locked reserve(String slotId, ResourceStore.Key appointment, Instant holdUntil, boolean directBooking,
-                                           WriteSet writes) {
+    private Slot reserve(String slotId, ResourceStore.Key appointment, Instant holdUntil, boolean directBooking, WriteSet writes) {
         ResourceStore.Key slotKey = new ResourceStore.Key("Slot", slotId);
         // the slot's row lock queues concurrent bookers of this slot; the reservation's primary key is the guarantee
-        ResourceService.Locked locked = lockSlot(slotKey);
-        Slot slot = (Slot) locked.resource();
+        Slot slot = lockSlot(slotKey);
         if (directBooking && onRequest(slot)) {
             throw unprocessable(slot.getSchedule().getReference() + " takes booking requests: send the appointment as pending,"
                     + " with its reason; the practitioner answers with an AppointmentResponse", "Appointment.status");
@@ -171,8 +169,7 @@ public final class BookingRules {
             }
             if (other != null) {
                 cancelExpiredHold(other.appointmentId(), writes);
-                locked = lockSlot(slotKey); // the cancel freed it: a new version
-                slot = (Slot) locked.resource();
+                slot = lockSlot(slotKey);
             }
             if (!reservations.reserve(slotId, appointment.id(), holdUntil)) {
                 throw conflict(slotKey + " was taken by another appointment meanwhile", "Appointment.slot");
@@ -181,7 +178,7 @@ public final class BookingRules {
         if (slot.getStatus() != SlotStatus.FREE) { // the reservation goes with the refused request's rollback
             throw conflict(slotKey + " cannot be booked: its status is " + slot.getStatus().toCode(), "Appointment.slot");
         }
-        return locked;
+        return slot;
     }
 
     private boolean onRequest(Slot slot) {
@@ -213,11 +210,10 @@ public final class BookingRules {
             AppointmentResponse response = (AppointmentResponse) next;
             ResourceStore.Key appointmentKey = localKey(response.getAppointment(), "Appointment", "AppointmentResponse.appointment");
             // a dangling reference is left to referential integrity, which refuses it with its own message
-            ResourceService.Locked locked = service.lockLive(appointmentKey).orElse(null);
-            if (locked == null) {
+            Appointment appointment = (Appointment) service.lockIfLive(appointmentKey).orElse(null);
+            if (appointment == null) {
                 return;
             }
-            Appointment appointment = ((Appointment) locked.resource()).copy();
             String actor = response.getActor().getReference();
             Appointment.AppointmentParticipantComponent participant = appointment.getParticipant().stream()
                     .filter(p -> actor != null && actor.equals(p.getActor().getReference())).findFirst()
@@ -236,7 +232,7 @@ public final class BookingRules {
                     .allMatch(p -> p.getStatus() == ParticipationStatus.ACCEPTED)) {
                 appointment.setStatus(AppointmentStatus.BOOKED);
             }
-            service.rewrite(locked, appointment, writes);
+            service.update(appointmentKey, appointment, null, writes);
         }
     }
 
@@ -285,8 +281,8 @@ public final class BookingRules {
         return new ResourceStore.Key(type, id);
     }
 
-    private ResourceService.Locked lockSlot(ResourceStore.Key slotKey) {
-        return service.lockLive(slotKey).orElseThrow(
+    private Slot lockSlot(ResourceStore.Key slotKey) {
+        return (Slot) service.lockIfLive(slotKey).orElseThrow(
                 () -> unprocessable("Appointment.slot refers to " + slotKey + ", which does not exist", "Appointment.slot"));
     }
 
@@ -294,22 +290,21 @@ public final class BookingRules {
         ResourceStore.Key slotKey = new ResourceStore.Key("Slot", slotId);
         // the slot's lock first, as a booker takes them (slot, then reservation): the other order deadlocks with a
         // booker whose insert waits for this transaction's delete of the reservation
-        ResourceService.Locked slot = service.lockLive(slotKey).orElse(null);
+        Slot slot = (Slot) service.lockIfLive(slotKey).orElse(null);
         reservations.release(slotId, appointmentId);
         if (slot == null) {
             return; // nothing left to free
         }
-        SlotStatus status = ((Slot) slot.resource()).getStatus();
-        if (status == SlotStatus.BUSY || status == SlotStatus.BUSYTENTATIVE) {
-            setSlotStatus(slot, SlotStatus.FREE, writes);
+        if (slot.getStatus() == SlotStatus.BUSY || slot.getStatus() == SlotStatus.BUSYTENTATIVE) {
+            slot.setStatus(SlotStatus.FREE);
+            service.update(slotKey, slot, null, writes);
         }
     }
 
-    private void setSlotStatus(ResourceService.Locked slot, SlotStatus status, WriteSet writes) {
-        if (((Slot) slot.resource()).getStatus() != status) {
-            Slot next = ((Slot) slot.resource()).copy(); // the locked version stays as read: its index is what the store replaces
-            next.setStatus(status);
-            service.rewrite(slot, next, writes);
+    private void setSlotStatus(Slot slot, SlotStatus status, WriteSet writes) {
+        if (slot.getStatus() != status) {
+            slot.setStatus(status);
+            service.update(new ResourceStore.Key("Slot", slot.getIdElement().getIdPart()), slot, null, writes);
         }
     }
 
