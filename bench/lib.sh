@@ -69,3 +69,15 @@ ratio_table() {
       }
     }' "$results"
 }
+
+# cpu_ticks PID...: user + system CPU of the processes so far, in clock ticks (gone or unreadable ones count 0)
+cpu_ticks() {
+  local total=0 pid
+  for pid in "$@"; do
+    [ -r "/proc/$pid/stat" ] && total=$(( total + $(awk '{print $14 + $15}' "/proc/$pid/stat" 2>/dev/null || echo 0) ))
+  done
+  echo "$total"
+}
+
+# postgres_pids: the local PostgreSQL's processes (none when it runs elsewhere)
+postgres_pids() { pgrep -u postgres -x postgres 2>/dev/null || true; }
