@@ -113,7 +113,7 @@ public final class BookingRules {
             boolean directBooking = status != AppointmentStatus.PENDING && from == null;
             for (String slotId : wanted) {
                 SlotReservations.Reservation mine = held.get(slotId);
-                Slot slot;
+                ResourceService.Locked slot;
                 if (mine == null) {
                     slot = reserve(slotId, key, holdUntil, directBooking, writes);
                 } else {
@@ -152,10 +152,12 @@ public final class BookingRules {
     }
 
     /** Takes the slot for the appointment (or refuses with a 409); returns the slot, locked. */
-    private Slot reserve(String slotId, ResourceStore.Key appointment, Instant holdUntil, boolean directBooking, WriteSet writes) {
+    private ResourceService.Locked reserve(String slotId, ResourceStore.Key appointment, Instant holdUntil, boolean directBooking,
+                                           WriteSet writes) {
         ResourceStore.Key slotKey = new ResourceStore.Key("Slot", slotId);
         // the slot's row lock queues concurrent bookers of this slot; the reservation's primary key is the guarantee
-        Slot slot = lockSlot(slotKey);
+        ResourceService.Locked locked = lockSlot(slotKey);
+        Slot slot = (Slot) locked.resource();
         if (directBooking && onRequest(slot)) {
             throw unprocessable(slot.getSchedule().getReference() + " takes booking requests: send the appointment as pending,"
                     + " with its reason; the practitioner answers with an AppointmentResponse", "Appointment.status");
@@ -169,7 +171,8 @@ public final class BookingRules {
             }
             if (other != null) {
                 cancelExpiredHold(other.appointmentId(), writes);
-                slot = lockSlot(slotKey);
+                locked = lockSlot(slotKey); // the cancel freed it: a new version
+                slot = (Slot) locked.resource();
             }
             if (!reservations.reserve(slotId, appointment.id(), holdUntil)) {
                 throw conflict(slotKey + " was taken by another appointment meanwhile", "Appointment.slot");
@@ -178,7 +181,7 @@ public final class BookingRules {
         if (slot.getStatus() != SlotStatus.FREE) { // the reservation goes with the refused request's rollback
             throw conflict(slotKey + " cannot be booked: its status is " + slot.getStatus().toCode(), "Appointment.slot");
         }
-        return slot;
+        return locked;
     }
 
     private boolean onRequest(Slot slot) {
@@ -210,10 +213,11 @@ public final class BookingRules {
             AppointmentResponse response = (AppointmentResponse) next;
             ResourceStore.Key appointmentKey = localKey(response.getAppointment(), "Appointment", "AppointmentResponse.appointment");
             // a dangling reference is left to referential integrity, which refuses it with its own message
-            Appointment appointment = (Appointment) service.lockIfLive(appointmentKey).orElse(null);
-            if (appointment == null) {
+            ResourceService.Locked locked = service.lockLive(appointmentKey).orElse(null);
+            if (locked == null) {
                 return;
             }
+            Appointment appointment = ((Appointment) locked.resource()).copy();
             String actor = response.getActor().getReference();
             Appointment.AppointmentParticipantComponent participant = appointment.getParticipant().stream()
                     .filter(p -> actor != null && actor.equals(p.getActor().getReference())).findFirst()
@@ -232,7 +236,7 @@ public final class BookingRules {
                     .allMatch(p -> p.getStatus() == ParticipationStatus.ACCEPTED)) {
                 appointment.setStatus(AppointmentStatus.BOOKED);
             }
-            service.update(appointmentKey, appointment, null, writes);
+            service.rewrite(locked, appointment, writes);
         }
     }
 
@@ -281,8 +285,8 @@ public final class BookingRules {
         return new ResourceStore.Key(type, id);
     }
 
-    private Slot lockSlot(ResourceStore.Key slotKey) {
-        return (Slot) service.lockIfLive(slotKey).orElseThrow(
+    private ResourceService.Locked lockSlot(ResourceStore.Key slotKey) {
+        return service.lockLive(slotKey).orElseThrow(
                 () -> unprocessable("Appointment.slot refers to " + slotKey + ", which does not exist", "Appointment.slot"));
     }
 
@@ -290,21 +294,22 @@ public final class BookingRules {
         ResourceStore.Key slotKey = new ResourceStore.Key("Slot", slotId);
         // the slot's lock first, as a booker takes them (slot, then reservation): the other order deadlocks with a
         // booker whose insert waits for this transaction's delete of the reservation
-        Slot slot = (Slot) service.lockIfLive(slotKey).orElse(null);
+        ResourceService.Locked slot = service.lockLive(slotKey).orElse(null);
         reservations.release(slotId, appointmentId);
         if (slot == null) {
             return; // nothing left to free
         }
-        if (slot.getStatus() == SlotStatus.BUSY || slot.getStatus() == SlotStatus.BUSYTENTATIVE) {
-            slot.setStatus(SlotStatus.FREE);
-            service.update(slotKey, slot, null, writes);
+        SlotStatus status = ((Slot) slot.resource()).getStatus();
+        if (status == SlotStatus.BUSY || status == SlotStatus.BUSYTENTATIVE) {
+            setSlotStatus(slot, SlotStatus.FREE, writes);
         }
     }
 
-    private void setSlotStatus(Slot slot, SlotStatus status, WriteSet writes) {
-        if (slot.getStatus() != status) {
-            slot.setStatus(status);
-            service.update(new ResourceStore.Key("Slot", slot.getIdElement().getIdPart()), slot, null, writes);
+    private void setSlotStatus(ResourceService.Locked slot, SlotStatus status, WriteSet writes) {
+        if (((Slot) slot.resource()).getStatus() != status) {
+            Slot next = ((Slot) slot.resource()).copy(); // the locked version stays as read: its index is what the store replaces
+            next.setStatus(status);
+            service.rewrite(slot, next, writes);
         }
     }
 

@@ -51,6 +51,12 @@ public class ResourceService {
     /** A history entry: the resource is null for a deletion. */
     public record HistoryEntry(ResourceStore.Version version, IBaseResource resource) {}
 
+    /**
+     * A live resource's current version read under its row lock ({@link #lockLive}), for a rule that writes
+     * a changed copy of it in the same transaction ({@link #rewrite}). The resource must stay as read.
+     */
+    public record Locked(ResourceStore.Head head, IBaseResource resource) {}
+
     private final ResourceStore store;
     private final ResourceCodec codec;
     private final IndexExtractor extractor;
@@ -125,9 +131,22 @@ public class ResourceService {
     }
 
     /** The current version, its row locked until the caller's transaction ends; empty if it does not exist or was deleted. */
-    public java.util.Optional<IBaseResource> lockIfLive(ResourceStore.Key key) {
+    public java.util.Optional<Locked> lockLive(ResourceStore.Key key) {
         checkReadable(key);
-        return store.lockCurrent(key).filter(c -> !c.head().deleted()).map(c -> codec.open(c.version()));
+        return store.lockCurrent(key).filter(c -> !c.head().deleted()).map(c -> new Locked(c.head(), codec.open(c.version())));
+    }
+
+    /**
+     * Writes {@code next} as the version after {@code locked} (a copy of it, changed): no second lock, and the
+     * store rewrites only the index tables whose rows change, since the replaced version's are known. A
+     * version written meanwhile in the same transaction makes it a 409, like a concurrent write.
+     */
+    public Outcome rewrite(Locked locked, IBaseResource next, WriteSet writes) {
+        ResourceStore.Key key = new ResourceStore.Key(locked.head().type(), locked.head().id());
+        if (!key.type().equals(next.fhirType()) || !key.id().equals(next.getIdElement().getIdPart())) {
+            throw new IllegalArgumentException("a rewrite of " + key + " must keep its type and id");
+        }
+        return write(key, locked.head(), next, "PUT", writes, locked.resource());
     }
 
     /** The current version, its row locked until the caller's transaction ends: for rules that rewrite others. */
@@ -140,12 +159,12 @@ public class ResourceService {
         return codec.open(current.version());
     }
 
-    private void applyRules(ResourceStore.Key key, ResourceStore.Head head, IBaseResource next, WriteSet writes) {
+    private void applyRules(ResourceStore.Key key, ResourceStore.Head head, IBaseResource prior, IBaseResource next, WriteSet writes) {
         List<WriteRule> typeRules = rules.get(key.type());
         if (typeRules == null) {
             return;
         }
-        IBaseResource[] read = new IBaseResource[1];
+        IBaseResource[] read = {prior};
         java.util.function.Supplier<IBaseResource> previous = () -> {
             if (read[0] == null && head != null && !head.deleted()) {
                 read[0] = codec.open(store.readVersion(key, head.version()).orElseThrow());
@@ -198,7 +217,7 @@ public class ResourceService {
             }
         }
         ResourceStore.Key key = new ResourceStore.Key(type, UUID.randomUUID().toString());
-        return write(key, null, resource, "POST", writes);
+        return write(key, null, resource, "POST", writes, null);
     }
 
     public Outcome update(ResourceStore.Key key, IBaseResource resource, Integer ifMatch, WriteSet writes) {
@@ -222,7 +241,7 @@ public class ResourceService {
             throw preconditionFailed("If-Match version " + ifMatch + " of " + key + " is not current"
                     + (head == null ? " (no such resource)" : " (current version is " + head.version() + ")"), "If-Match");
         }
-        return write(key, head, resource, "PUT", writes);
+        return write(key, head, resource, "PUT", writes, null);
     }
 
     public Outcome conditionalUpdate(String type, String criteria, IBaseResource resource, String serverBase, WriteSet writes) {
@@ -233,7 +252,7 @@ public class ResourceService {
         String bodyId = resource.getIdElement().getIdPart();
         if (matches.isEmpty()) {
             if (bodyId == null) {
-                return write(new ResourceStore.Key(supportedType(type), UUID.randomUUID().toString()), null, resource, "PUT", writes);
+                return write(new ResourceStore.Key(supportedType(type), UUID.randomUUID().toString()), null, resource, "PUT", writes, null);
             }
             ResourceStore.Key key = new ResourceStore.Key(type, bodyId);
             if (store.head(key).filter(h -> !h.deleted()).isPresent()) {
@@ -272,7 +291,7 @@ public class ResourceService {
             }
             writes.cascade = true;
         }
-        applyRules(key, head, null, writes);
+        applyRules(key, head, null, null, writes);
         if (audit != WriteAudit.NONE && !key.type().equals("AuditEvent") && compartments.mayHoldPatientData(key.type())) {
             ResourceStore.Version previous = store.readVersion(key, head.version()).orElseThrow();
             String patientId = previous.payload() == null ? null : patientOf(codec.open(previous));
@@ -282,7 +301,7 @@ public class ResourceService {
         }
         Instant now = nextInstant(head);
         store.writeVersion(new ResourceStore.NewVersion(head, key.type(), key.id(), head.version() + 1, now, "DELETE", true,
-                "none", null, null, List.of(), Set.of()));
+                "none", null, null, List.of(), Set.of(), null));
         writes.deleted.add(key);
         writes.references.remove(key);
         if (cascade) {
@@ -315,7 +334,7 @@ public class ResourceService {
         if (!key.type().equals(resource.fhirType())) {
             throw badRequest("Body is a " + resource.fhirType() + " but the request is for " + key.type(), "resourceType");
         }
-        return write(key, null, resource, "POST", writes);
+        return write(key, null, resource, "POST", writes, null);
     }
 
     /** The one resource matching conditional criteria: 404 when none does, 412 when several do. */
@@ -347,7 +366,7 @@ public class ResourceService {
         if (!patched.fhirType().equals(key.type()) || !key.id().equals(patched.getIdElement().getIdPart())) {
             throw StorageErrors.patchChangedIdentity(key);
         }
-        return write(key, head, patched, "PATCH", writes);
+        return write(key, head, patched, "PATCH", writes, null);
     }
 
     public IBaseResource read(ResourceStore.Key key) {
@@ -466,7 +485,9 @@ public class ResourceService {
         return patientId == null ? null : new String[] {protector.compartmentKey(patientId), compartment};
     }
 
-    private Outcome write(ResourceStore.Key key, ResourceStore.Head previous, IBaseResource resource, String method, WriteSet writes) {
+    /** {@code prior}: the version {@code previous} names, as stored, when the caller has it (else null). */
+    private Outcome write(ResourceStore.Key key, ResourceStore.Head previous, IBaseResource resource, String method, WriteSet writes,
+                          IBaseResource prior) {
         boolean exists = previous != null && !previous.deleted();
         AccessControl.Restriction restriction = guard.restriction(key.type(),
                 method.equals("POST") ? AccessControl.Interaction.CREATE : AccessControl.Interaction.UPDATE);
@@ -483,21 +504,21 @@ public class ResourceService {
         if (guard.control().servesClient()) {
             validation.check(resource);
         }
-        applyRules(key, previous, resource, writes);
+        applyRules(key, previous, prior, resource, writes);
         List<IndexEntry> entries = extractor.extract(resource);
         String patientId = compartments.patientOf(resource, entries);
         String compartment = protector.compartmentKey(patientId);
         if (patientId != null && !key.type().equals("AuditEvent")) {
             writes.audited.add(new WriteAudit.Written(key, version, method, patientId));
         }
-        // an audit record names what was accessed, even once it is deleted: it neither blocks deletes nor needs its targets
-        Map<ResourceStore.Key, String> held = key.type().equals("AuditEvent") ? Map.of() : references.localReferences(resource);
-        Set<String> links = new HashSet<>();
-        held.keySet().stream().filter(k -> !k.type().equals("urn")).forEach(k -> links.add(protector.linkKey(k.type(), k.id())));
+        Map<ResourceStore.Key, String> held = heldReferences(key, resource);
+        Set<String> links = linkKeys(held);
+        ResourceStore.Prior priorIndex = prior == null ? null
+                : new ResourceStore.Prior(protector.protect(key.type(), extractor.extract(prior)), linkKeys(heldReferences(key, prior)));
         PayloadCodec.Sealed sealed = codec.seal(resource, key, version, compartment);
         try {
             store.writeVersion(new ResourceStore.NewVersion(previous, key.type(), key.id(), version, now, method, false,
-                    sealed.keyId(), sealed.bytes(), compartment, protector.protect(key.type(), entries), links));
+                    sealed.keyId(), sealed.bytes(), compartment, protector.protect(key.type(), entries), links, priorIndex));
         } catch (DuplicateKeyException | OptimisticLockingFailureException raced) {
             throw conflict(key + " was written concurrently by another request; retry", null);
         }
@@ -505,6 +526,19 @@ public class ResourceService {
         writes.deleted.remove(key);
         boolean created = previous == null || previous.deleted();
         return new Outcome(resource, key, version, now, created);
+    }
+
+    /** The local references a version holds, for referential integrity. */
+    private Map<ResourceStore.Key, String> heldReferences(ResourceStore.Key key, IBaseResource resource) {
+        // an audit record names what was accessed, even once it is deleted: it neither blocks deletes nor needs its targets
+        return key.type().equals("AuditEvent") ? Map.of() : references.localReferences(resource);
+    }
+
+    /** The link keys of held references (what blocks a referenced resource's delete). */
+    private Set<String> linkKeys(Map<ResourceStore.Key, String> held) {
+        Set<String> links = new HashSet<>();
+        held.keySet().stream().filter(k -> !k.type().equals("urn")).forEach(k -> links.add(protector.linkKey(k.type(), k.id())));
+        return links;
     }
 
     /** Now, at millisecond precision, strictly after the previous version so history order is total per resource. */

@@ -42,7 +42,14 @@ public interface ResourceStore {
      */
     record NewVersion(Head previous, String type, String id, int version, Instant lastUpdated, String method,
                       boolean deleted, String keyId, byte[] payload, String compartment,
-                      List<IndexEntry> entries, Set<String> links) {}
+                      List<IndexEntry> entries, Set<String> links, Prior prior) {}
+
+    /**
+     * The index of the version a write replaces ({@code previous}), when the writer has that version in
+     * hand: protected entries and link keys, as they were written. The store may then rewrite only the
+     * index tables whose rows differ; null means unknown, and every table is rewritten.
+     */
+    record Prior(List<IndexEntry> entries, Set<String> links) {}
 
     /** A stored version: what history and reads return before the payload is opened. */
     record Version(String type, String id, int version, Instant lastUpdated, String method, boolean deleted,

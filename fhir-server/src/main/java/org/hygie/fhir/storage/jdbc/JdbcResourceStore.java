@@ -105,15 +105,26 @@ public class JdbcResourceStore implements ResourceStore {
             if (updated != 1) {
                 throw new OptimisticLockingFailureException(v.type() + "/" + v.id() + " changed concurrently");
             }
-            indexRows.clear(pk);
         }
         jdbc.update("insert into resource_version (resource_pk, version, res_type, res_id, last_updated, method, deleted, key_id, payload)"
                         + " values (?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 pk, v.version(), v.type(), v.id(), lastUpdated, v.method(), v.deleted(), v.keyId(), v.payload());
-        if (!v.deleted()) {
-            indexRows.write(pk, v.type(), v.entries(), v.links());
+        // the rows of a live version replaced by a live one whose index the writer knows: only the tables that change
+        boolean incremental = v.prior() != null && v.previous() != null && !v.previous().deleted() && !v.deleted();
+        if (incremental) {
+            boolean availabilityChanged = indexRows.replace(pk, v.type(), v.prior(), v.entries(), v.links());
+            if (availabilityChanged || !v.type().equals(SlotAvailability.SLOT)) {
+                slotSpecialties.refresh(pk, v.type(), v.id(), v.entries());
+            }
+        } else {
+            if (v.previous() != null) {
+                indexRows.clear(pk);
+            }
+            if (!v.deleted()) {
+                indexRows.write(pk, v.type(), v.entries(), v.links());
+            }
+            slotSpecialties.refresh(pk, v.type(), v.id(), v.deleted() ? List.of() : v.entries());
         }
-        slotSpecialties.refresh(pk, v.type(), v.id(), v.deleted() ? List.of() : v.entries());
         return new Head(pk, v.type(), v.id(), v.version(), v.deleted(), v.lastUpdated());
     }
 
