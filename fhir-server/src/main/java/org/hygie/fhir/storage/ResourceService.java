@@ -477,9 +477,7 @@ public class ResourceService {
         IBaseResource resource = codec.open(store.readVersion(new ResourceStore.Key(head.type(), head.id()), head.version()).orElseThrow());
         List<IndexEntry> entries = extractor.extract(resource);
         String patientId = compartments.patientOf(resource, entries);
-        Set<String> links = new HashSet<>();
-        references.localReferences(resource).keySet().stream().filter(k -> !k.type().equals("urn"))
-                .forEach(k -> links.add(target.linkKey(k.type(), k.id())));
+        Set<String> links = linkKeys(references.localReferences(resource), target);
         String compartment = target.compartmentKey(patientId);
         store.replaceIndex(head, target.protect(head.type(), entries), links, compartment);
         return patientId == null ? null : new String[] {protector.compartmentKey(patientId), compartment};
@@ -512,9 +510,9 @@ public class ResourceService {
             writes.audited.add(new WriteAudit.Written(key, version, method, patientId));
         }
         Map<ResourceStore.Key, String> held = heldReferences(key, resource);
-        Set<String> links = linkKeys(held);
+        Set<String> links = linkKeys(held, protector);
         ResourceStore.Prior priorIndex = prior == null ? null
-                : new ResourceStore.Prior(protector.protect(key.type(), extractor.extract(prior)), linkKeys(heldReferences(key, prior)));
+                : new ResourceStore.Prior(protector.protect(key.type(), extractor.extract(prior)), linkKeys(heldReferences(key, prior), protector));
         PayloadCodec.Sealed sealed = codec.seal(resource, key, version, compartment);
         try {
             store.writeVersion(new ResourceStore.NewVersion(previous, key.type(), key.id(), version, now, method, false,
@@ -534,10 +532,10 @@ public class ResourceService {
         return key.type().equals("AuditEvent") ? Map.of() : references.localReferences(resource);
     }
 
-    /** The link keys of held references (what blocks a referenced resource's delete). */
-    private Set<String> linkKeys(Map<ResourceStore.Key, String> held) {
+    /** The link keys of held references under {@code keys} (what blocks a referenced resource's delete). */
+    private static Set<String> linkKeys(Map<ResourceStore.Key, String> held, IndexProtector keys) {
         Set<String> links = new HashSet<>();
-        held.keySet().stream().filter(k -> !k.type().equals("urn")).forEach(k -> links.add(protector.linkKey(k.type(), k.id())));
+        held.keySet().stream().filter(k -> !k.type().equals("urn")).forEach(k -> links.add(keys.linkKey(k.type(), k.id())));
         return links;
     }
 
