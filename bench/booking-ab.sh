@@ -38,7 +38,6 @@ backends_ticks() {
   echo "$total"
 }
 
-hz=$(getconf CLK_TCK)
 printf "%-6s %-44s %12s %16s %16s\n" build jar bookings/s "server CPU ms" "PostgreSQL ms"
 for phase in warm run; do
   secs=$([ $phase = warm ] && echo 10 || echo "$seconds")
@@ -56,8 +55,8 @@ for phase in warm run; do
     read -r requests _ booked _ < "$work/$phase-$b.out"
     if [ $phase = run ]; then
       printf "%-6s %-44s %12s %16s %16s\n" "$b" "${jars[$b]}" "$(awk -v n="$booked" -v s="$secs" 'BEGIN {printf "%.1f", n / s}')" \
-        "$(awk -v t=$(( $(cpu_ticks "${pids[$b]}") - ${server0[$b]} )) -v hz="$hz" -v n="$booked" 'BEGIN {printf "%.2f", t * 1000 / hz / n}')" \
-        "$(awk -v t=$(( $(backends_ticks $b) - ${pg0[$b]} )) -v hz="$hz" -v n="$booked" 'BEGIN {printf "%.2f", t * 1000 / hz / n}')"
+        "$(ms_each $(( $(cpu_ticks "${pids[$b]}") - ${server0[$b]} )) "$booked")" \
+        "$(ms_each $(( $(backends_ticks $b) - ${pg0[$b]} )) "$booked")"
     fi
     # the slots the warm-up attempted are spent (it aims at none twice)
     tail -n +$(( requests + 1 )) "$work/slots-$b.txt" > "$work/rest" && mv "$work/rest" "$work/slots-$b.txt"

@@ -38,9 +38,7 @@ server_before=$(cpu_ticks $server)
 read -r requests elapsed booked conflicts errors rate p50 p95 p99 < <(java bench/BookingLoad.java "http://localhost:$port/fhir" "$work/slots-run.txt" "$concurrency" "$seconds" 0.1)
 server_ticks=$(( $(cpu_ticks $server) - server_before )) pg_ticks=0
 for pid in $(postgres_pids); do pg_ticks=$(( pg_ticks + $(cpu_ticks "$pid") - ${pg_before[$pid]:-0} )); done
-hz=$(getconf CLK_TCK)
-per_booking() { awk -v t="$1" -v hz="$hz" -v n="$booked" 'BEGIN {printf "%.1f", (n > 0 ? t * 1000 / hz / n : 0)}'; }
-pg_cpu=$([ ${#pg_before[@]} -gt 0 ] && per_booking $pg_ticks || echo "n/a (remote)")
+pg_cpu=$([ ${#pg_before[@]} -gt 0 ] && ms_each $pg_ticks "$booked" || echo "n/a (remote)")
 rss=$(ps -o rss= -p $server | awk '{printf "%.0f", $1 / 1024}')
 
 # audit: a slot listed by two active appointments, or a reservation and slot status that disagree
@@ -68,7 +66,7 @@ echo "Dataset: $practitioners practitioners, $free free slots; concurrency $conc
 printf "%-36s %10s\n" "bookings/s (201)" "$rate"
 printf "%-36s %10s\n" "requests (201 + 409 + errors)" "$requests ($booked + $conflicts + $errors)"
 printf "%-36s %10s\n" "latency p50 / p95 / p99 ms" "$p50 / $p95 / $p99"
-printf "%-36s %10s\n" "CPU ms/booking server / PostgreSQL" "$(per_booking $server_ticks) / $pg_cpu"
+printf "%-36s %10s\n" "CPU ms/booking server / PostgreSQL" "$(ms_each $server_ticks "$booked") / $pg_cpu"
 printf "%-36s %10s\n" "PostgreSQL single-row inserts/s" "$baseline"
 printf "%-36s %10s\n" "bookings / raw inserts" "$(awk -v a="$rate" -v b="$baseline" 'BEGIN {printf "%.2f", a / b}')"
 printf "%-36s %10s\n" "PostgreSQL alone, bookings' SQL/s" "$replayed"

@@ -79,5 +79,8 @@ cpu_ticks() {
   echo "$total"
 }
 
+# ms_each TICKS COUNT: CPU milliseconds per item ("0" for no item)
+ms_each() { awk -v t="$1" -v hz="$(getconf CLK_TCK)" -v n="$2" 'BEGIN {printf "%.2f", (n > 0 ? t * 1000 / hz / n : 0)}'; }
+
 # postgres_pids: the local PostgreSQL's processes (none when it runs elsewhere)
 postgres_pids() { pgrep -u postgres -x postgres 2>/dev/null || true; }
