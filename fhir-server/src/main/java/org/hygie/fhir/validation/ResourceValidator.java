@@ -84,7 +84,7 @@ public final class ResourceValidator {
         this.support = support.chain();
         this.core = support.core();
         this.definitions = support.structureDefinitions();
-        this.worker = WorkerContextValidationSupportAdapter.newVersionSpecificWorkerContextWrapper(support.chain());
+        this.worker = new RememberingWorkerContext(support.chain());
         for (StructureDefinition sd : support.structureDefinitions()) {
             if (sd.getKind() == StructureDefinition.StructureDefinitionKind.RESOURCE) {
                 profiles.add(sd.getUrl());
