@@ -6,20 +6,26 @@
 # and of the PostgreSQL backends serving its database (/proc). Run one build after the other instead,
 # and a neighbour's load that comes and goes can fall on the same build each time (it did, 2026-11-30).
 # Needs: mvn -B -DskipTests install, psql and a local PostgreSQL server (PGHOST/PGPORT/PGUSER).
-# Usage: bench/booking-ab.sh JAR_A JAR_B [PRACTITIONERS=100] [SECONDS=30] [CONCURRENCY=8 per build]
+# Usage: bench/booking-ab.sh JAR_A JAR_B [PRACTITIONERS=200] [SECONDS=30] [CONCURRENCY=8 per build]
+# SERVER_JAVA_OPTS_A / _B: JVM options of each build (default SERVER_JAVA_OPTS, else -Xmx512m), to compare
+# settings of one build, e.g. SERVER_JAVA_OPTS_B="-Xmx512m -Dhygie.validation.enabled=false" with JAR_B = JAR_A.
+# WARMUP (default 180 s): both servers booked before the measured run, long enough for the JIT to finish
+# compiling the booking path, with two servers sharing the cores (one server alone: CPU per booking 5.1 ms
+# after 5 s, 3.0 after 90 s; two side by side: 8.2 ms after 90 s, 5.8 after 180 s).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 [ $# -ge 2 ] || { echo "usage: $0 JAR_A JAR_B [practitioners] [seconds] [concurrency]" >&2; exit 2; }
 # shellcheck source=bench/lib.sh
 . bench/lib.sh
 declare -A jars=([a]="$1" [b]="$2") ports=([a]=18611 [b]=18612) pids=()
-practitioners=${3:-100} seconds=${4:-30} concurrency=${5:-8}
+declare -A opts=([a]="${SERVER_JAVA_OPTS_A:-${SERVER_JAVA_OPTS:--Xmx512m}}" [b]="${SERVER_JAVA_OPTS_B:-${SERVER_JAVA_OPTS:--Xmx512m}}")
+practitioners=${3:-200} seconds=${4:-30} concurrency=${5:-8}
 work=$(mktemp -d)
 java -cp test-data/target/hygie-test-data-0.1.0-SNAPSHOT.jar org.hygie.testdata.DirectoryGenerator "$work/data" "$practitioners" 2 7 0 >/dev/null
 trap 'kill ${pids[a]:-0} ${pids[b]:-0} 2>/dev/null || true' EXIT
 for b in a b; do
   fresh_database "hygie_ab_$b"
-  jar=${jars[$b]} start_server "${ports[$b]}" "$work/server-$b" "hygie_ab_$b"
+  jar=${jars[$b]} SERVER_JAVA_OPTS=${opts[$b]} start_server "${ports[$b]}" "$work/server-$b" "hygie_ab_$b"
   pids[$b]=$server
 done
 for b in a b; do
@@ -40,7 +46,7 @@ backends_ticks() {
 
 printf "%-6s %-44s %12s %16s %16s\n" build jar bookings/s "server CPU ms" "PostgreSQL ms"
 for phase in warm run; do
-  secs=$([ $phase = warm ] && echo 10 || echo "$seconds")
+  secs=$([ $phase = warm ] && echo "${WARMUP:-180}" || echo "$seconds")
   share=$([ $phase = warm ] && echo 0 || echo 0.1)
   declare -A server0 pg0
   for b in a b; do server0[$b]=$(cpu_ticks "${pids[$b]}"); pg0[$b]=$(backends_ticks $b); done
@@ -62,3 +68,4 @@ for phase in warm run; do
     tail -n +$(( requests + 1 )) "$work/slots-$b.txt" > "$work/rest" && mv "$work/rest" "$work/slots-$b.txt"
   done
 done
+for b in a b; do echo "$b: ${jars[$b]} (${opts[$b]})"; done
