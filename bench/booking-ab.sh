@@ -66,6 +66,7 @@ for phase in warm run; do
     fi
     # the slots the warm-up attempted are spent (it aims at none twice)
     tail -n +$(( requests + 1 )) "$work/slots-$b.txt" > "$work/rest" && mv "$work/rest" "$work/slots-$b.txt"
+    [ $phase = run ] || [ -s "$work/slots-$b.txt" ] || { echo "the warm-up booked every free slot of build $b: more practitioners" >&2; exit 1; }
   done
 done
 for b in a b; do echo "$b: ${jars[$b]} (${opts[$b]})"; done
