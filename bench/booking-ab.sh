@@ -58,15 +58,14 @@ for phase in warm run; do
   done
   wait "${loads[@]}"
   for b in a b; do
-    read -r requests _ booked _ < "$work/$phase-$b.out"
-    if [ $phase = run ]; then
-      printf "%-6s %-44s %12s %16s %16s\n" "$b" "${jars[$b]}" "$(awk -v n="$booked" -v s="$secs" 'BEGIN {printf "%.1f", n / s}')" \
+    read -r requests _ booked _ _ rate _ < "$work/$phase-$b.out"
+    if [ $phase = warm ]; then
+      spend_slots "$work/slots-$b.txt" "$requests" || exit 1
+    else
+      printf "%-6s %-44s %12s %16s %16s\n" "$b" "${jars[$b]}" "$rate" \
         "$(ms_each $(( $(cpu_ticks "${pids[$b]}") - ${server0[$b]} )) "$booked")" \
         "$(ms_each $(( $(backends_ticks $b) - ${pg0[$b]} )) "$booked")"
     fi
-    # the slots the warm-up attempted are spent (it aims at none twice)
-    tail -n +$(( requests + 1 )) "$work/slots-$b.txt" > "$work/rest" && mv "$work/rest" "$work/slots-$b.txt"
-    [ $phase = run ] || [ -s "$work/slots-$b.txt" ] || { echo "the warm-up booked every free slot of build $b: more practitioners" >&2; exit 1; }
   done
 done
 for b in a b; do echo "$b: ${jars[$b]} (${opts[$b]})"; done

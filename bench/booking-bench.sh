@@ -31,14 +31,13 @@ free=$(wc -l < "$work/slots.txt")
 
 # warm-up, then the measured run
 read -r warm _ < <(java bench/BookingLoad.java "http://localhost:$port/fhir" "$work/slots.txt" "$concurrency" "${WARMUP:-90}" 0)
-tail -n +$(( warm + 1 )) "$work/slots.txt" > "$work/slots-run.txt"  # the warm-up used the first $warm slots
-[ -s "$work/slots-run.txt" ] || { echo "the warm-up booked all $free free slots: generate more practitioners" >&2; exit 1; }
+spend_slots "$work/slots.txt" "$warm" || exit 1
 # CPU per booking of the server and of a local PostgreSQL (its processes' ticks over the measured run): steadier
 # than bookings/s on a shared machine, and where the time goes
 declare -A pg_before
 for pid in $(postgres_pids); do pg_before[$pid]=$(cpu_ticks "$pid"); done
 server_before=$(cpu_ticks $server)
-read -r requests elapsed booked conflicts errors rate p50 p95 p99 < <(java bench/BookingLoad.java "http://localhost:$port/fhir" "$work/slots-run.txt" "$concurrency" "$seconds" 0.1)
+read -r requests elapsed booked conflicts errors rate p50 p95 p99 < <(java bench/BookingLoad.java "http://localhost:$port/fhir" "$work/slots.txt" "$concurrency" "$seconds" 0.1)
 server_ticks=$(( $(cpu_ticks $server) - server_before )) pg_ticks=0
 for pid in $(postgres_pids); do pg_ticks=$(( pg_ticks + $(cpu_ticks "$pid") - ${pg_before[$pid]:-0} )); done
 pg_cpu=$([ ${#pg_before[@]} -gt 0 ] && ms_each $pg_ticks "$booked" || echo "n/a (remote)")
