@@ -5,7 +5,7 @@
 # bookings in SQL and measures, on the same database and concurrency, PostgreSQL's raw durable
 # single-row insert rate (pgbench) and, as the ceiling of this machine, PostgreSQL alone replaying the
 # statements of a booking (pgbench, bench/booking-replay.sql), for the ratios.
-# Needs: mvn -B -DskipTests install, psql, pgbench 14+ (pipelines) and a PostgreSQL server (PGHOST/PGPORT/PGUSER).
+# Needs: mvn -B -DskipTests install, psql, pgbench and a PostgreSQL server (PGHOST/PGPORT/PGUSER).
 # Usage: bench/booking-bench.sh [PRACTITIONERS=300] [CONCURRENCY=16] [SECONDS=30]
 # SERVER_JAVA_OPTS (default -Xmx512m) sizes the server's JVM, e.g. to check a 512 MB container.
 # WARMUP (default 90 s): bookings before the measured run, long enough for the JIT to finish compiling

@@ -43,6 +43,11 @@ final class IndexRowWriter {
     /** Derived from slot_availability and other resources' rows (see {@link SlotSpecialties}). */
     private static final String DELETE_SLOT_SPECIALTY = "delete from slot_specialty where resource_pk = ";
 
+    /** Positions in a {@link SlotAvailability.Row#args} row. */
+    private static final int STATUS_SYSTEM = 2;
+    private static final int STATUS = 3;
+    private static final String UPDATE_SLOT_STATUS = "update slot_availability set status_system = ?, status = ? where resource_pk = ?";
+
     private final JdbcTemplate jdbc;
 
     IndexRowWriter(JdbcTemplate jdbc) {
@@ -62,36 +67,69 @@ final class IndexRowWriter {
         rows(pk, type, entries, links).forEach(this::insert);
     }
 
+    /** What a rewrite did to a Slot's availability row, which its slot_specialty rows follow. */
+    enum Availability {
+        /** Not a Slot, or its row is as it was. */
+        UNCHANGED,
+        /** Only the status changed, updated in place: the slot_specialty rows need the same status. */
+        STATUS,
+        /** Rewritten (schedule, start or end changed): its slot_specialty rows were deleted, for the caller to recompute. */
+        REWRITTEN
+    }
+
     /**
      * Rewrites the tables whose rows differ between the version replaced ({@code prior}) and the new one,
      * and leaves the others alone. Rows are compared in the order extraction gives them: a reordering
-     * only costs a rewrite. Returns whether the slot availability row changed (its slot_specialty rows
-     * are then deleted, for the caller to recompute).
+     * only costs a rewrite. A Slot whose status alone changed (every booking, cancel and hold) has its
+     * availability row updated in place: its slot_specialty rows then stay, and only need the new status.
      */
-    boolean replace(long pk, String type, ResourceStore.Prior prior, List<IndexEntry> entries, Collection<String> links) {
+    Availability replace(long pk, String type, ResourceStore.Prior prior, List<IndexEntry> entries, Collection<String> links) {
         Map<Table, List<Object[]>> before = rows(pk, type, prior.entries(), prior.links());
         Map<Table, List<Object[]>> after = rows(pk, type, entries, links);
         List<String> deletes = new ArrayList<>();
         Map<Table, List<Object[]>> inserts = new EnumMap<>(Table.class);
+        Availability availability = Availability.UNCHANGED;
         for (Table table : Table.values()) {
             List<Object[]> old = before.getOrDefault(table, List.of());
             List<Object[]> now = after.getOrDefault(table, List.of());
-            if (!same(old, now)) {
-                if (!old.isEmpty()) {
-                    deletes.add(table.delete + pk);
-                }
-                inserts.put(table, now);
+            if (same(old, now)) {
+                continue;
             }
+            if (table == Table.SLOT_AVAILABILITY && onlyStatusDiffers(old, now)) {
+                availability = Availability.STATUS;
+                continue;
+            }
+            if (table == Table.SLOT_AVAILABILITY) {
+                availability = Availability.REWRITTEN;
+            }
+            if (!old.isEmpty()) {
+                deletes.add(table.delete + pk);
+            }
+            inserts.put(table, now);
         }
-        boolean availabilityChanged = inserts.containsKey(Table.SLOT_AVAILABILITY);
-        if (availabilityChanged) {
+        if (availability == Availability.REWRITTEN) {
             deletes.add(DELETE_SLOT_SPECIALTY + pk);
         }
         if (!deletes.isEmpty()) {
             jdbc.batchUpdate(deletes.toArray(String[]::new));
         }
         inserts.forEach(this::insert);
-        return availabilityChanged;
+        if (availability == Availability.STATUS) {
+            Object[] row = after.get(Table.SLOT_AVAILABILITY).get(0);
+            jdbc.update(UPDATE_SLOT_STATUS, row[STATUS_SYSTEM], row[STATUS], pk);
+        }
+        return availability;
+    }
+
+    /** One availability row before and after, equal but for the status (its system and code). */
+    private static boolean onlyStatusDiffers(List<Object[]> old, List<Object[]> now) {
+        if (old.size() != 1 || now.size() != 1) {
+            return false;
+        }
+        Object[] a = old.get(0).clone();
+        Object[] b = now.get(0).clone();
+        a[STATUS_SYSTEM] = b[STATUS_SYSTEM] = a[STATUS] = b[STATUS] = null;
+        return Arrays.equals(a, b);
     }
 
     private static boolean same(List<Object[]> a, List<Object[]> b) {

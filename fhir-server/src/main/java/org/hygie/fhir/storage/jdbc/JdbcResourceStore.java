@@ -112,9 +112,14 @@ public class JdbcResourceStore implements ResourceStore {
         // the rows of a live version replaced by a live one whose index the writer knows: only the tables that change
         boolean incremental = v.prior() != null && v.previous() != null && !v.previous().deleted() && !v.deleted();
         if (incremental) {
-            boolean availabilityChanged = indexRows.replace(pk, v.type(), v.prior(), v.entries(), v.links());
-            if (availabilityChanged || !v.type().equals(SlotAvailability.SLOT)) {
-                slotSpecialties.refresh(pk, v.type(), v.id(), v.entries());
+            switch (indexRows.replace(pk, v.type(), v.prior(), v.entries(), v.links())) {
+                case STATUS -> slotSpecialties.statusChanged(pk, v.entries());
+                case REWRITTEN -> slotSpecialties.refresh(pk, v.type(), v.id(), v.entries());
+                case UNCHANGED -> {
+                    if (!v.type().equals(SlotAvailability.SLOT)) {
+                        slotSpecialties.refresh(pk, v.type(), v.id(), v.entries()); // a Schedule's or role's rows
+                    }
+                }
             }
         } else {
             if (v.previous() != null) {

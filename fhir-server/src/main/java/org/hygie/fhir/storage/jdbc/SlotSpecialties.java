@@ -75,6 +75,8 @@ final class SlotSpecialties {
     static final String DELETE_OF_SCHEDULES = "delete from slot_specialty where resource_pk in"
             + " (select sa.resource_pk from slot_availability sa where sa.schedule_id = any (?))";
 
+    private static final String UPDATE_STATUS = "update slot_specialty set status_system = ?, status = ? where resource_pk = ?";
+
     private final JdbcTemplate jdbc;
 
     SlotSpecialties(JdbcTemplate jdbc) {
@@ -139,6 +141,20 @@ final class SlotSpecialties {
             }
             default -> { }
         }
+    }
+
+    /**
+     * After a Slot's availability row changed status in place: its rows take the same status. Under the same
+     * share lock as a recompute of them, so a Schedule or role write that recomputes them comes wholly
+     * before (this then updates what it wrote) or after (it reads this slot's new row).
+     */
+    void statusChanged(long pk, List<IndexEntry> entries) {
+        SlotAvailability.Row row = SlotAvailability.row(entries);
+        if (row.scheduleId() == null) {
+            return; // no schedule, so no rows
+        }
+        lock("lock_shared", "Schedule/" + row.scheduleId());
+        jdbc.update(UPDATE_STATUS, row.statusSystem(), row.status(), pk);
     }
 
     private void recompute(List<String> scheduleIds) {

@@ -80,6 +80,35 @@ class IncrementalIndexTest {
     }
 
     @Test
+    void aSlotStatusChangeReachesTheRowOfEachSpecialtyOfEachRole() {
+        String twoSpecialties = create(new PractitionerRole()
+                .addSpecialty(new CodeableConcept(new Coding(R38, "SM26", null)))
+                .addSpecialty(new CodeableConcept(new Coding(R38, "SM54", null)))).id();
+        String schedule = create(new Schedule().addActor(new Reference("PractitionerRole/" + twoSpecialties))
+                .addActor(new Reference("PractitionerRole/" + role("SM40")))).id();
+        ResourceStore.Key slot = create(slot(schedule, T.plusSeconds(3600)));
+
+        rewrite(slot, s -> ((Slot) s).setStatus(Slot.SlotStatus.BUSYTENTATIVE));
+        rewrite(slot, s -> ((Slot) s).setStatus(Slot.SlotStatus.BUSY));
+
+        assertThat(jdbc.queryForList("select code || ' ' || status from slot_specialty ss join resource r on r.pk = ss.resource_pk"
+                + " where r.res_id = ? order by 1", String.class, slot.id())).containsExactly("SM26 busy", "SM40 busy", "SM54 busy");
+        assertSameAsFullRebuild(slot);
+    }
+
+    @Test
+    void aSlotOfAScheduleWithoutRolesChangesStatusWithoutSpecialtyRows() {
+        String schedule = create(new Schedule()).id();
+        ResourceStore.Key slot = create(slot(schedule, T.plusSeconds(7200)));
+
+        rewrite(slot, s -> ((Slot) s).setStatus(Slot.SlotStatus.BUSY));
+
+        assertThat(rows(slot).get("slot_availability")).singleElement().asString().contains("busy");
+        assertThat(rows(slot).get("slot_specialty")).isEmpty();
+        assertSameAsFullRebuild(slot);
+    }
+
+    @Test
     void aSlotMovedToAnotherScheduleFollowsInEveryTable() {
         String first = schedule(role("SM10"));
         String second = schedule(role("SM20"));
