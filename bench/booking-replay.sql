@@ -4,7 +4,7 @@
 -- PostgreSQL alone manages is a ceiling for the server's bookings/s on the same machine.
 -- Taken from PostgreSQL's statement log of one booking (log_statement = all on the bench database),
 -- 2026-11-30, once a slot's new status updates its availability and specialty rows in place (ADR 0010:
--- 19 statements; 20 before, 33 before the incremental rewrite); when the store's statements change,
+-- 18 statements; 20 before, 33 before the incremental rewrite); when the store's statements change,
 -- take them again the same way.
 -- Differences, all making the ceiling higher rather than lower: every statement is a prepared one
 -- (the server plans the reservation statements and the literal index deletes at each execution), one
