@@ -43,9 +43,8 @@ final class IndexRowWriter {
     /** Derived from slot_availability and other resources' rows (see {@link SlotSpecialties}). */
     private static final String DELETE_SLOT_SPECIALTY = "delete from slot_specialty where resource_pk = ";
 
-    /** Positions in a {@link SlotAvailability.Row#args} row. */
-    private static final int STATUS_SYSTEM = 2;
-    private static final int STATUS = 3;
+    private static final int STATUS_SYSTEM = SlotAvailability.Row.STATUS_SYSTEM_ARG;
+    private static final int STATUS = SlotAvailability.Row.STATUS_ARG;
     private static final String UPDATE_SLOT_STATUS = "update slot_availability set status_system = ?, status = ? where resource_pk = ?";
 
     private final JdbcTemplate jdbc;

@@ -20,6 +20,10 @@ final class SlotAvailability {
     private SlotAvailability() {}
 
     record Row(String scheduleId, String statusSystem, String status, Long startLow, Long startHigh, Long endLow, Long endHigh) {
+        /** Where {@link #args} puts the status (system, code): a change of status alone is updated in place there. */
+        static final int STATUS_SYSTEM_ARG = 2;
+        static final int STATUS_ARG = 3;
+
         Object[] args(long pk) {
             return new Object[] {pk, scheduleId, statusSystem, status, startLow, startHigh, endLow, endHigh};
         }
