@@ -14,8 +14,8 @@ import org.springframework.jdbc.core.JdbcTemplate;
 public class AuditConfig {
 
     @Bean
-    public AuditTrail auditTrail(ResourceService service) {
-        AuditTrail trail = new AuditTrail(service, Clock.systemUTC());
+    public AuditTrail auditTrail(ResourceService service, Storage storage) {
+        AuditTrail trail = new AuditTrail(service, storage.registry(), Clock.systemUTC());
         service.setWriteAudit(trail);
         return trail;
     }

@@ -33,10 +33,12 @@ public final class AuditTrail implements WriteAudit {
     private static final Set<String> NOT_DATA = Set.of("OperationOutcome", "AuditEvent", "Bundle", "Parameters", "CapabilityStatement");
 
     private final ResourceService service;
+    private final org.hygie.fhir.storage.index.SearchParameterRegistry registry;
     private final Clock clock;
 
-    public AuditTrail(ResourceService service, Clock clock) {
+    public AuditTrail(ResourceService service, org.hygie.fhir.storage.index.SearchParameterRegistry registry, Clock clock) {
         this.service = service;
+        this.registry = registry;
         this.clock = clock;
     }
 
@@ -71,8 +73,9 @@ public final class AuditTrail implements WriteAudit {
         }
         String[] kind = kind(operation);
         String url = kind[0].equals("E") ? request.getCompleteUrl() : null;
+        String query = url == null || url.indexOf('?') < 0 ? null : url.substring(url.indexOf('?') + 1);
         recordReads(caller, http, kind[0], kind[1], disclosed(response.getResponseResource()),
-                url == null ? null : url.substring(Math.max(0, url.indexOf('?') + 1)));
+                AuditQueries.redact(query, request.getResourceName(), registry));
         return true;
     }
 

@@ -47,6 +47,27 @@ public final class AppointmentStates {
                         + (allowed.isEmpty() ? " ('" + from.toCode() + "' is final)" : "");
     }
 
+    /** Statuses that say what happened at the visit: the practitioner side records them, never the patient. */
+    private static final Set<AppointmentStatus> RECORDED_BY_PRACTITIONER = Set.of(AppointmentStatus.ARRIVED,
+            AppointmentStatus.CHECKEDIN, AppointmentStatus.FULFILLED, AppointmentStatus.NOSHOW, AppointmentStatus.ENTEREDINERROR);
+
+    /**
+     * Why a patient may not move their own appointment {@code from -> to} (null: they may). A patient books,
+     * requests, confirms their own hold and cancels; what happened at the visit, and corrections, are the
+     * practitioner side's. {@code from} null: a new appointment.
+     */
+    public static String refusedForPatient(AppointmentStatus from, AppointmentStatus to) {
+        if (to == from || !RECORDED_BY_PRACTITIONER.contains(to)) {
+            return null;
+        }
+        return "only the practitioner side sets an appointment to '" + to.toCode() + "'";
+    }
+
+    /** Booked or later (a visit under way or done): the slots are taken for good, not held for a request. */
+    public static boolean confirmed(AppointmentStatus status) {
+        return status != null && status != AppointmentStatus.PENDING && RESERVING.contains(status);
+    }
+
     public static boolean reservesSlots(AppointmentStatus status) {
         return RESERVING.contains(status);
     }

@@ -44,8 +44,7 @@ public final class BookingRules {
     /**
      * Appointment extension (valueReference): who made the booking when it is not the patient (a
      * secretariat, a call-centre agent, a relative). Set when the appointment is created, then kept:
-     * an update cannot change or drop it. Until authorization (#9) stamps it from the caller's token,
-     * it is what the booking client declares.
+     * an update cannot change or drop it. An end user may only name themselves ({@link #mayClaim}).
      */
     public static final String BOOKED_BY = "https://hygie.example.org/fhir/StructureDefinition/booked-by";
     private static final Set<String> AGENT_TYPES = Set.of("Practitioner", "PractitionerRole", "RelatedPerson", "Organization", "Patient");
@@ -68,6 +67,7 @@ public final class BookingRules {
         service.addRule(rules.new AppointmentRule());
         service.addRule(rules.new SlotRule());
         service.addRule(rules.new ResponseRule());
+        service.addRule(new ScheduleRule());
         return rules;
     }
 
@@ -93,6 +93,10 @@ public final class BookingRules {
             if (refused != null) {
                 throw unprocessable(key + ": " + refused, "Appointment.status");
             }
+            String patient = patientSide();
+            if (patient != null) {
+                patientsOwnChange(key, before, appointment, patient);
+            }
             bookedBy(appointment, before);
             List<String> violations = AppointmentStates.invariantViolations(appointment);
             if (!violations.isEmpty()) {
@@ -109,15 +113,18 @@ public final class BookingRules {
                     release(slotId, key.id(), writes);
                 }
             }
-            // a new appointment booked at once (not a request, nor a request the practitioner confirms)
-            boolean directBooking = status != AppointmentStatus.PENDING && from == null;
+            // booked without the practitioner's say: a new appointment booked at once, or a patient confirming one
+            // themselves (on an on-request schedule only the practitioner side confirms a request)
+            boolean withoutPractitioner = AppointmentStates.confirmed(status)
+                    && (from == null || (patient != null && !AppointmentStates.confirmed(from)));
             for (String slotId : wanted) {
                 SlotReservations.Reservation mine = held.get(slotId);
                 ResourceService.Locked slot;
                 if (mine == null) {
-                    slot = reserve(slotId, key, holdUntil, directBooking, writes);
+                    slot = reserve(slotId, key, holdUntil, withoutPractitioner, writes);
                 } else {
                     slot = lockSlot(new ResourceStore.Key("Slot", slotId)); // before its reservation, as in reserve()
+                    refuseOnRequest(withoutPractitioner, (Slot) slot.resource());
                     if (!java.util.Objects.equals(mine.holdExpires(), holdUntil)) {
                         reservations.setHoldExpiry(slotId, holdUntil);
                     }
@@ -152,16 +159,13 @@ public final class BookingRules {
     }
 
     /** Takes the slot for the appointment (or refuses with a 409); returns the slot, locked. */
-    private ResourceService.Locked reserve(String slotId, ResourceStore.Key appointment, Instant holdUntil, boolean directBooking,
+    private ResourceService.Locked reserve(String slotId, ResourceStore.Key appointment, Instant holdUntil, boolean withoutPractitioner,
                                            WriteSet writes) {
         ResourceStore.Key slotKey = new ResourceStore.Key("Slot", slotId);
         // the slot's row lock queues concurrent bookers of this slot; the reservation's primary key is the guarantee
         ResourceService.Locked locked = lockSlot(slotKey);
         Slot slot = (Slot) locked.resource();
-        if (directBooking && onRequest(slot)) {
-            throw unprocessable(slot.getSchedule().getReference() + " takes booking requests: send the appointment as pending,"
-                    + " with its reason; the practitioner answers with an AppointmentResponse", "Appointment.status");
-        }
+        refuseOnRequest(withoutPractitioner, slot);
         // the usual case, a slot nobody holds, costs one statement; a refused insert says someone does
         if (!reservations.reserve(slotId, appointment.id(), holdUntil)) {
             SlotReservations.Reservation other = reservations.ofSlot(slotId).orElse(null);
@@ -182,6 +186,71 @@ public final class BookingRules {
             throw conflict(slotKey + " cannot be booked: its status is " + slot.getStatus().toCode(), "Appointment.slot");
         }
         return locked;
+    }
+
+    private void refuseOnRequest(boolean withoutPractitioner, Slot slot) {
+        if (withoutPractitioner && onRequest(slot)) {
+            throw unprocessable(slot.getSchedule().getReference() + " takes booking requests: send the appointment as pending,"
+                    + " with its reason; the practitioner answers with an AppointmentResponse", "Appointment.status");
+        }
+    }
+
+    /** The patient of a patient-facing token (a patient booking for themselves), or null. */
+    private static String patientSide() {
+        org.hygie.fhir.security.Caller caller = org.hygie.fhir.security.CurrentCaller.requester();
+        return caller == null || caller.practitionerId() != null ? null : caller.patientId();
+    }
+
+    /**
+     * A patient changes only their own side of an appointment: not the statuses that record the visit, and not
+     * the answers of the other participants (a practitioner's acceptance is the practitioner's to give).
+     */
+    private static void patientsOwnChange(ResourceStore.Key key, Appointment before, Appointment next, String patientId) {
+        String refused = AppointmentStates.refusedForPatient(before == null ? null : before.getStatus(), next.getStatus());
+        if (refused != null) {
+            throw forbidden(key + ": " + refused);
+        }
+        String self = "Patient/" + patientId;
+        Map<String, ParticipationStatus> answered = new java.util.HashMap<>();
+        if (before != null) {
+            before.getParticipant().forEach(p -> answered.put(String.valueOf(p.getActor().getReference()), p.getStatus()));
+        }
+        boolean request = next.getStatus() == AppointmentStatus.PENDING || next.getStatus() == AppointmentStatus.PROPOSED;
+        for (Appointment.AppointmentParticipantComponent p : next.getParticipant()) {
+            String actor = String.valueOf(p.getActor().getReference());
+            if (actor.equals(self)) {
+                continue;
+            }
+            boolean changed = before != null ? answered.get(actor) != p.getStatus()
+                    : request && p.getStatus() == ParticipationStatus.ACCEPTED;
+            if (changed) {
+                throw forbidden(key + ": a patient records only their own answer; the participation status of " + actor
+                        + " is theirs to give (with an AppointmentResponse)");
+            }
+        }
+    }
+
+    /** Schedules are published: one whose actor is a patient (or their relative) would publish that person's agenda. */
+    private static final class ScheduleRule implements WriteRule {
+        @Override
+        public String resourceType() {
+            return "Schedule";
+        }
+
+        @Override
+        public void beforeWrite(ResourceStore.Key key, Supplier<IBaseResource> previous, IBaseResource next, WriteSet writes) {
+            if (next == null) {
+                return;
+            }
+            List<Reference> actors = ((Schedule) next).getActor();
+            for (int i = 0; i < actors.size(); i++) {
+                String type = actors.get(i).getReferenceElement().getResourceType();
+                if ("Patient".equals(type) || "RelatedPerson".equals(type)) {
+                    throw unprocessable("Schedule.actor[" + i + "] is a " + type + ": Schedules and their Slots are public directory"
+                            + " data in Hygie, for practitioners, roles, services, locations and devices", "Schedule.actor[" + i + "]");
+                }
+            }
+        }
     }
 
     private boolean onRequest(Slot slot) {
@@ -219,6 +288,9 @@ public final class BookingRules {
             }
             Appointment appointment = ((Appointment) locked.resource()).copy();
             String actor = response.getActor().getReference();
+            if (actor == null || !mayClaim(actor)) {
+                throw forbidden("AppointmentResponse.actor is the one answering: the user of the token, not " + actor);
+            }
             Appointment.AppointmentParticipantComponent participant = appointment.getParticipant().stream()
                     .filter(p -> actor != null && actor.equals(p.getActor().getReference())).findFirst()
                     .orElseThrow(() -> unprocessable("AppointmentResponse.actor (" + actor + ") is not a participant of " + appointmentKey,
@@ -251,8 +323,9 @@ public final class BookingRules {
             }
             return;
         }
-        if (now != null && (!(now.getValue() instanceof Reference ref) || ref.getReferenceElement().isAbsolute()
-                || !AGENT_TYPES.contains(ref.getReferenceElement().getResourceType()) || ref.getReferenceElement().getIdPart() == null)) {
+        if (now != null && (!(now.getValue() instanceof Reference ref) || ref.getReference() == null || ref.getReferenceElement().isAbsolute()
+                || ref.getReferenceElement().getResourceType() == null || !AGENT_TYPES.contains(ref.getReferenceElement().getResourceType())
+                || ref.getReferenceElement().getIdPart() == null)) {
             throw unprocessable("booked-by must be a local reference to a Practitioner, PractitionerRole, RelatedPerson, Organization"
                     + " or Patient", "Appointment.extension('" + BOOKED_BY + "')");
         }
@@ -263,7 +336,7 @@ public final class BookingRules {
 
     /**
      * An end user (a token with fhirUser or a patient context) may only record themselves (or, for a
-     * practitioner, one of their roles) as the one who booked; system clients record whom they act for.
+     * practitioner, one of their roles) as the one who booked or answered; system clients record whom they act for.
      */
     private static boolean mayClaim(String bookedBy) {
         org.hygie.fhir.security.Caller caller = org.hygie.fhir.security.CurrentCaller.requester();

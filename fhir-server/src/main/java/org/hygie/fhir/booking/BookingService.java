@@ -65,6 +65,16 @@ public final class BookingService {
         if (!request.end().after(request.start())) {
             throw badRequest("$find end must be after start", "end");
         }
+        // proposals naming a patient disclose nothing new, but a caller may only name a patient they reach
+        // (and the audit trail of a patient must not fill with strangers' searches)
+        for (String patient : request.patients()) {
+            java.util.regex.Matcher local = org.hygie.fhir.storage.index.LocalReference.PATTERN.matcher(String.valueOf(patient));
+            if (!local.matches() || !local.group(1).equals("Patient")) {
+                throw badRequest("patient-reference must be a local reference to a Patient (Patient/id), not '" + patient + "'",
+                        "patient-reference");
+            }
+            service.requireReadable(new ResourceStore.Key("Patient", local.group(2)));
+        }
         Map<String, String[]> slotParams = new LinkedHashMap<>();
         slotParams.put("status", new String[] {"free"});
         slotParams.put("start", new String[] {"ge" + new InstantType(request.start()).getValueAsString()});

@@ -12,10 +12,24 @@ import org.springframework.core.type.AnnotatedTypeMetadata;
 @Configuration(proxyBeanMethods = false)
 @Conditional(DatabaseConfig.NoDatasourceUrl.class)
 class DatabaseConfig {
+    private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(DatabaseConfig.class);
 
     @Bean(destroyMethod = "close")
-    EmbeddedDatabase embeddedDatabase(HygieProperties properties) {
-        return new EmbeddedDatabase(properties.dataDir());
+    EmbeddedDatabase embeddedDatabase(HygieProperties properties, org.springframework.core.env.Environment environment) {
+        if (java.util.Arrays.asList(environment.getActiveProfiles()).contains("prod")) {
+            if (!properties.database().embeddedDurable()) {
+                throw new IllegalStateException("hygie.database.embedded-durable=false is for tests; the prod profile refuses it");
+            }
+            if (!properties.database().embeddedProduction()) {
+                throw new IllegalStateException("The prod profile needs a PostgreSQL server: set spring.datasource.url (and its"
+                        + " username and password), or, for a single-node production on the embedded database, set"
+                        + " hygie.database.embedded-production=true (see docs/production.md)");
+            }
+            log.warn("hygie.database.embedded-production=true: production data lives in the embedded PostgreSQL under {};"
+                    + " back it up (docs/production.md), and plan a PostgreSQL server to grow beyond one node", properties.dataDir());
+        }
+        return new EmbeddedDatabase(properties.dataDir(), DatabaseSessions.initSql(properties.database()),
+                properties.database().embeddedDurable());
     }
 
     @Bean

@@ -16,6 +16,7 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param crypto          encryption at rest
  * @param booking         holds ($hold) and their expiry
  * @param security        bearer tokens, trusted issuers, rate limits, CORS
+ * @param database        per-statement bounds, and whether the embedded database may serve production
  */
 @ConfigurationProperties("hygie")
 public record HygieProperties(
@@ -27,7 +28,15 @@ public record HygieProperties(
         @DefaultValue Security security,
         @DefaultValue Audit audit,
         @DefaultValue Documents documents,
-        @DefaultValue Validation validation) {
+        @DefaultValue Validation validation,
+        @DefaultValue Database database,
+        @DefaultValue RequestBody requestBody) {
+
+    /**
+     * @param grace             how long a request body may take before its rate counts
+     * @param minBytesPerSecond the average rate a body must keep after that, or the request ends with 408
+     */
+    public record RequestBody(@DefaultValue("10s") Duration grace, @DefaultValue("2048") long minBytesPerSecond) {}
 
     /**
      * @param enabled validate what clients write against the base spec and the ig/ profiles (off: a dev setting, warned)
@@ -53,18 +62,29 @@ public record HygieProperties(
      * @param rateLimit     per-client token bucket (requests per second and burst); 0 turns it off
      * @param corsAllowedOrigins browser origins allowed to call the API (none by default)
      * @param smart         the authorization server's endpoints, published in .well-known/smart-configuration
+     * @param fhirUserBases FHIR base URLs that are this server's, beside the one a request arrives at (behind a proxy):
+     *                      a token whose absolute fhirUser names another base is refused
      */
     public record Security(@DefaultValue List<Issuer> issuers, @DefaultValue("hygie") String audience,
-                           @DefaultValue("60s") Duration clockSkew, @DefaultValue("false") boolean devIssuer,
+                           @DefaultValue("30s") Duration clockSkew, @DefaultValue("false") boolean devIssuer,
                            @DefaultValue RateLimit rateLimit, @DefaultValue List<String> corsAllowedOrigins,
-                           @DefaultValue Smart smart) {}
+                           @DefaultValue Smart smart, @DefaultValue List<String> fhirUserBases) {}
 
     public record Smart(String issuer, String authorizationEndpoint, String tokenEndpoint, String jwksUri) {}
 
-    /** One trusted issuer: {@code iss}, and its keys from a JWKS URL or a PEM public key file (offline setups). */
-    public record Issuer(String issuer, String jwksUri, Path publicKeyFile, String audience) {}
+    /**
+     * One trusted issuer: {@code iss}, and its keys from a JWKS URL or a PEM public key file (offline setups);
+     * {@code keyId}: the kid of that PEM key (without it, the key answers any kid).
+     */
+    public record Issuer(String issuer, String jwksUri, Path publicKeyFile, String audience, String keyId) {}
 
-    public record RateLimit(@DefaultValue("200") double requestsPerSecond, @DefaultValue("400") int burst) {}
+    /**
+     * @param requestsPerSecond      per caller (client and user), 0 turns the limit off (logged)
+     * @param failedAuthPerSecond    refused tokens per network address, beyond a burst of {@code failedAuthBurst}:
+     *                               then the address gets 429 without its tokens being checked
+     */
+    public record RateLimit(@DefaultValue("200") double requestsPerSecond, @DefaultValue("400") int burst,
+                            @DefaultValue("2") double failedAuthPerSecond, @DefaultValue("20") int failedAuthBurst) {}
 
     /**
      * @param holdDuration  how long a $hold keeps its slots (IHE ITI-116 leaves it to the server)
@@ -72,7 +92,25 @@ public record HygieProperties(
      */
     public record Booking(@DefaultValue("10m") Duration holdDuration, @DefaultValue("15s") Duration sweepInterval) {}
 
-    public record Search(@DefaultValue("20") int defaultPageSize, @DefaultValue("1000") int maxPageSize) {}
+    /**
+     * Page sizes, and the bounds on what one search may cost ({@link org.hygie.fhir.storage.search.SearchLimits}).
+     */
+    public record Search(@DefaultValue("20") int defaultPageSize, @DefaultValue("1000") int maxPageSize,
+                         @DefaultValue("4") int maxChainDepth, @DefaultValue("2") int maxHasDepth, @DefaultValue("10") int maxIncludes,
+                         @DefaultValue("200") int maxValuesPerParameter, @DefaultValue("40") int maxParameters) {
+        public org.hygie.fhir.storage.search.SearchLimits limits() {
+            return new org.hygie.fhir.storage.search.SearchLimits(maxChainDepth, maxHasDepth, maxIncludes, maxValuesPerParameter, maxParameters);
+        }
+    }
+
+    /**
+     * @param statementTimeout   longest a statement of the server may run (0: no limit); a client's search cannot hold the database
+     * @param workMem            PostgreSQL work_mem of the server's sessions: memory per sort or hash before it spills to disk
+     * @param embeddedProduction run the prod profile on the embedded PostgreSQL: a single-node production, explicitly chosen
+     * @param embeddedDurable    false: the embedded PostgreSQL does not flush commits (tests only; warned, refused in prod)
+     */
+    public record Database(@DefaultValue("30s") Duration statementTimeout, @DefaultValue("8MB") String workMem,
+                           @DefaultValue("false") boolean embeddedProduction, @DefaultValue("true") boolean embeddedDurable) {}
 
     /**
      * @param mode                    {@code encrypted} (default) or {@code plaintext} (benchmarks only; refused in prod)

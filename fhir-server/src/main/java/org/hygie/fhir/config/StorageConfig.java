@@ -4,6 +4,7 @@ import ca.uhn.fhir.context.FhirContext;
 import javax.sql.DataSource;
 import org.springframework.boot.autoconfigure.flyway.FlywayMigrationInitializer;
 import org.hygie.fhir.crypto.CryptoSettings;
+import org.hygie.fhir.types.ResourceTypes;
 import org.hygie.fhir.storage.ResourceService;
 import org.hygie.fhir.storage.Storage;
 import org.hygie.fhir.storage.index.SearchParameterRegistry;
@@ -19,6 +20,13 @@ import org.springframework.transaction.PlatformTransactionManager;
 class StorageConfig {
     private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(StorageConfig.class);
 
+    /** Bounds on every database session ({@code hygie.database.*}), bound early: post-processors come before other beans. */
+    @Bean
+    static DatabaseSessions databaseSessions(org.springframework.core.env.Environment environment) {
+        return new DatabaseSessions(org.springframework.boot.context.properties.bind.Binder.get(environment)
+                .bindOrCreate("hygie.database", HygieProperties.Database.class));
+    }
+
     /** The server's own context: strict parsing (see {@link FhirContexts}). */
     @Bean
     FhirContext fhirContext() {
@@ -31,7 +39,7 @@ class StorageConfig {
                     CryptoSettings crypto, HygieProperties properties, FlywayMigrationInitializer migrated) {
         warnIfAutovacuumOff(dataSource);
         return Storage.assemble(fhirContext, ResourceTypes.ALL, dataSource, transactions, crypto,
-                properties.search().defaultPageSize(), properties.search().maxPageSize());
+                properties.search().defaultPageSize(), properties.search().maxPageSize(), properties.search().limits());
     }
 
     /**

@@ -125,10 +125,12 @@ public class BlindIndexProtector implements IndexProtector {
     private SearchQuery.Criterion protect(SearchQuery.Criterion c) {
         SearchParam param = c.param();
         if (c.anyOf().size() == 1 && c.anyOf().get(0) instanceof SearchValue.Chained chained) {
-            return new SearchQuery.Criterion(param, c.modifier(), List.of(new SearchValue.Chained(chained.targetType(), protect(chained.inner()))));
+            return new SearchQuery.Criterion(param, c.modifier(), List.of(new SearchValue.Chained(chained.targetType(), protect(chained.inner()),
+                    chained.guards().stream().map(this::protect).toList())));
         }
         if (c.anyOf().size() == 1 && c.anyOf().get(0) instanceof SearchValue.Has has) {
-            return new SearchQuery.Criterion(param, c.modifier(), List.of(new SearchValue.Has(has.type(), has.reference(), protect(has.inner()))));
+            return new SearchQuery.Criterion(param, c.modifier(), List.of(new SearchValue.Has(has.type(), has.reference(), protect(has.inner()),
+                    has.guards().stream().map(this::protect).toList())));
         }
         if (!SensitivityPolicy.isProtected(param) || c.anyOf().stream().allMatch(v -> v instanceof SearchValue.Nothing)) {
             return c;

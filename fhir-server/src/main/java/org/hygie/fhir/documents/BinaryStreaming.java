@@ -120,6 +120,9 @@ public final class BinaryStreaming extends HttpFilter {
         }
         audit.disclosed(binary, "read");
         response.setContentType(binary.hasContentType() ? binary.getContentType() : "application/octet-stream");
+        // a document, whatever type its uploader declared: saved, never rendered as a page of this origin
+        response.setHeader("Content-Disposition", "attachment");
+        response.setHeader("Content-Security-Policy", "default-src 'none'; sandbox");
         response.setHeader("Accept-Ranges", "bytes");
         response.setHeader("ETag", "W/\"" + binary.getMeta().getVersionId() + "\"");
         if (binary.getMeta().hasLastUpdated()) {
@@ -156,9 +159,16 @@ public final class BinaryStreaming extends HttpFilter {
         Binary binary = new Binary();
         binary.setContentType(request.getContentType());
         String securityContext = request.getHeader("X-Security-Context");
+        java.util.List<ResourceStore.Key> references = new java.util.ArrayList<>();
         if (securityContext != null && !securityContext.isBlank()) {
             binary.setSecurityContext(new Reference(securityContext.trim()));
+            Matcher local = org.hygie.fhir.storage.index.LocalReference.PATTERN.matcher(securityContext.trim());
+            if (local.matches()) {
+                references.add(new ResourceStore.Key(local.group(1), local.group(2)));
+            }
         }
+        // authenticated and authorised before a byte of the body is read, encrypted or written
+        service.checkWritable("Binary", id, references);
         if (id != null) {
             binary.setId(id);
         }

@@ -22,6 +22,11 @@ public final class FhirErrors {
         return new InvalidRequestException(message, outcome(IssueType.INVALID, message, where));
     }
 
+    /** 400 with issue code too-costly: the request is valid but asks more than the server's limits allow. */
+    public static InvalidRequestException tooCostly(String message, String where) {
+        return new InvalidRequestException(message, outcome(IssueType.TOOCOSTLY, message, where));
+    }
+
     public static InvalidRequestException notSupported(String message, String where) {
         return new InvalidRequestException(message, outcome(IssueType.NOTSUPPORTED, message, where));
     }

@@ -20,12 +20,21 @@ public final class AuthenticationFilter extends HttpFilter {
     private final TokenVerifier verifier;
     private final UnaryOperator<Caller> enrich;
     private final FhirContext fhirContext;
+    private final RateLimitFilter failures;
+    private final java.util.function.Predicate<String> localBase;
 
-    /** @param enrich completes an accepted caller (a practitioner's roles) */
-    public AuthenticationFilter(TokenVerifier verifier, UnaryOperator<Caller> enrich, FhirContext fhirContext) {
+    /**
+     * @param enrich    completes an accepted caller (a practitioner's roles)
+     * @param failures  the allowance of refused tokens per address: beyond it, tokens are not even checked (429)
+     * @param localBase whether a base URL (of a token's fhirUser) is this server's
+     */
+    public AuthenticationFilter(TokenVerifier verifier, UnaryOperator<Caller> enrich, FhirContext fhirContext, RateLimitFilter failures,
+                                java.util.function.Predicate<String> localBase) {
         this.verifier = verifier;
         this.enrich = enrich;
         this.fhirContext = fhirContext;
+        this.failures = failures;
+        this.localBase = localBase;
     }
 
     @Override
@@ -37,9 +46,20 @@ public final class AuthenticationFilter extends HttpFilter {
                 refuse(response, "invalid_request", "The Authorization header must be 'Bearer <access token>'");
                 return;
             }
+            String token = header.substring(7).trim();
+            String failuresKey = "failed:" + request.getRemoteAddr();
+            if (verifier.alreadyVerified(token).isEmpty() && failures.exhausted(failuresKey, response)) {
+                return; // an address that keeps sending refused tokens gets no more signature checks for a while
+            }
             try {
-                caller = enrich.apply(verifier.verify(header.substring(7).trim()));
+                Caller verified = verifier.verify(token);
+                String base = verified.fhirUserBase();
+                if (base != null && !sameBase(base, serverBase(request)) && !localBase.test(base)) {
+                    throw new TokenVerifier.InvalidTokenException("fhirUser names a user of another FHIR server (" + base + ")");
+                }
+                caller = enrich.apply(verified);
             } catch (TokenVerifier.InvalidTokenException e) {
+                failures.spend(failuresKey);
                 refuse(response, "invalid_token", e.getMessage());
                 return;
             }
@@ -52,6 +72,27 @@ public final class AuthenticationFilter extends HttpFilter {
             chain.doFilter(request, response);
         } finally {
             CurrentCaller.unbind();
+        }
+    }
+
+    /** This server's FHIR base as the request reached it: scheme://host[:port]/[context]/fhir. */
+    private static String serverBase(HttpServletRequest request) {
+        return request.getScheme() + "://" + request.getServerName() + ":" + request.getServerPort() + request.getContextPath() + "/fhir";
+    }
+
+    /** The same base URL, default ports, case of scheme and host, and a final slash aside. */
+    static boolean sameBase(String a, String b) {
+        return normalized(a).equals(normalized(b));
+    }
+
+    private static String normalized(String base) {
+        try {
+            java.net.URI uri = java.net.URI.create(base.endsWith("/") ? base.substring(0, base.length() - 1) : base);
+            String scheme = String.valueOf(uri.getScheme()).toLowerCase(java.util.Locale.ROOT);
+            int port = uri.getPort() != -1 ? uri.getPort() : scheme.equals("https") ? 443 : 80;
+            return scheme + "://" + String.valueOf(uri.getHost()).toLowerCase(java.util.Locale.ROOT) + ":" + port + uri.getRawPath();
+        } catch (IllegalArgumentException notAUri) {
+            return base;
         }
     }
 

@@ -80,6 +80,12 @@ public final class DevIssuer {
      * @param practitionerId the user, as fhirUser Practitioner/ID, or null
      */
     public String sign(String audience, String clientId, String scope, String patientId, String practitionerId, Duration ttl) {
+        return sign(audience, clientId, scope, patientId, practitionerId, ttl, claims -> claims);
+    }
+
+    /** As {@link #sign}, with {@code extra} applied to the claims last (tests of tokens an identity provider might send). */
+    public String sign(String audience, String clientId, String scope, String patientId, String practitionerId, Duration ttl,
+                       java.util.function.UnaryOperator<JWTClaimsSet.Builder> extra) {
         Instant now = Instant.now();
         JWTClaimsSet.Builder claims = new JWTClaimsSet.Builder()
                 .issuer(ISSUER)
@@ -98,7 +104,7 @@ public final class DevIssuer {
             claims.claim("fhirUser", "Practitioner/" + practitionerId);
         }
         SignedJWT jwt = new SignedJWT(new JWSHeader.Builder(JWSAlgorithm.ES384).keyID(key.getKeyID()).type(JOSEObjectType.JWT).build(),
-                claims.build());
+                extra.apply(claims).build());
         try {
             jwt.sign(new ECDSASigner(key));
         } catch (JOSEException e) {

@@ -12,6 +12,7 @@ import java.util.Set;
 import java.util.function.Function;
 import java.util.function.Supplier;
 import org.hygie.fhir.storage.AccessControl;
+import org.hygie.fhir.types.ResourceTypes;
 
 /**
  * Hygie's authorization rules, in one table. Anyone, anonymous included, may read and search the public
@@ -31,15 +32,10 @@ import org.hygie.fhir.storage.AccessControl;
  */
 public final class ScopeAccessControl implements AccessControl {
 
-    /** Readable and searchable by anyone, outside patient compartments. */
-    public static final Set<String> PUBLIC_TYPES = Set.of("Practitioner", "PractitionerRole", "Organization", "Location",
-            "HealthcareService", "Schedule", "Slot", "StructureDefinition", "SearchParameter", "OperationDefinition", "CodeSystem",
-            "ValueSet", "ConceptMap", "NamingSystem", "ImplementationGuide", "CapabilityStatement");
-
     /**
      * What a practitioner reaches per type, as search criteria ({@code {self}}: their Practitioner id;
-     * {@code {refs}}: Practitioner/ID and their PractitionerRole/IDs). Types not listed: nothing beyond
-     * public reads.
+     * {@code {refs}}: Practitioner/ID and their PractitionerRole/IDs). Patients are reached through care
+     * relationships instead ({@link #practitioner}). Types not listed: nothing beyond public reads.
      */
     static final Map<String, String[]> PRACTITIONER_REACH = Map.of(
             "Practitioner", new String[] {"_id", "{self}"},
@@ -48,7 +44,6 @@ public final class ScopeAccessControl implements AccessControl {
             "Slot", new String[] {"schedule.actor", "{refs}"},
             "Appointment", new String[] {"actor", "{refs}"},
             "AppointmentResponse", new String[] {"actor", "{refs}"},
-            "Patient", new String[] {"_has:Appointment:patient:actor", "{refs}"},
             "DocumentReference", new String[] {"author", "{refs}"});
 
     @Override
@@ -61,7 +56,7 @@ public final class ScopeAccessControl implements AccessControl {
         if (type.equals("AuditEvent") && letter != 'r' && letter != 's') {
             throw forbidden("AuditEvents are written by the server only, and never changed");
         }
-        boolean publicRead = PUBLIC_TYPES.contains(type) && (letter == 'r' || letter == 's');
+        boolean publicRead = ResourceTypes.isPublic(type) && (letter == 'r' || letter == 's');
         Optional<SmartScope> scope = caller.scopes().stream()
                 .filter(s -> s.grants(type, letter) && usable(s, caller))
                 .min(Comparator.comparing(SmartScope::context, Comparator.reverseOrder()));
@@ -86,7 +81,7 @@ public final class ScopeAccessControl implements AccessControl {
     }
 
     private static Restriction patient(Caller caller, String type, char letter, Map<String, String[]> criteria, boolean publicRead) {
-        if (PUBLIC_TYPES.contains(type) && !publicRead) {
+        if (ResourceTypes.isPublic(type) && !publicRead) {
             throw forbidden("A patient's token cannot change the public directory (" + type + ")");
         }
         return new Restriction(Set.of(caller.patientId()), publicRead, criteria);
@@ -94,19 +89,52 @@ public final class ScopeAccessControl implements AccessControl {
 
     private static Restriction practitioner(Caller caller, String type, Interaction interaction, Map<String, String[]> criteria,
                                             boolean publicRead) {
-        String[] reach = PRACTITIONER_REACH.get(type);
         if (publicRead) {
             return publicOnly(criteria);
         }
+        Restriction reach = practitionerReach(caller, type, criteria);
         if (reach == null) {
             throw forbidden("A practitioner's token does not reach " + type + " resources (" + describe(interaction, type) + ")");
+        }
+        return reach;
+    }
+
+    /**
+     * What a practitioner reaches of {@code type} (with {@code criteria} added), or null for nothing: their
+     * own directory entries and agendas, their appointments and documents by the table above, and the
+     * records of the patients who opened theirs to them (care relationships, made by the patient's or the
+     * operator's booking, never by the practitioner alone).
+     */
+    private static Restriction practitionerReach(Caller caller, String type, Map<String, String[]> criteria) {
+        if (type.equals("Patient")) {
+            return new Restriction(null, false, criteria, caller.practitionerReferenceList());
+        }
+        String[] reach = PRACTITIONER_REACH.get(type);
+        if (reach == null) {
+            return null;
         }
         Map<String, String[]> all = new LinkedHashMap<>(criteria);
         String value = reach[1].replace("{self}", caller.practitionerId()).replace("{refs}", caller.practitionerReferences());
         all.merge(reach[0], new String[] {value}, (a, b) -> java.util.stream.Stream.concat(java.util.Arrays.stream(a),
                 java.util.Arrays.stream(b)).toArray(String[]::new));
         // directory entries they own stay outside compartments; patient data may be in any
-        return PUBLIC_TYPES.contains(type) ? new Restriction(Set.of(), true, all) : new Restriction(null, true, all);
+        return ResourceTypes.isPublic(type) ? new Restriction(Set.of(), true, all) : new Restriction(null, true, all);
+    }
+
+    @Override
+    public Restriction reach(String type) {
+        Caller caller = CurrentCaller.get();
+        if (caller == null || (caller.practitionerId() == null && caller.patientId() == null)) {
+            return Restriction.NONE; // the server itself, or a system client: the operator's own software
+        }
+        if (ResourceTypes.isPublic(type)) {
+            return publicOnly(Map.of());
+        }
+        if (caller.practitionerId() != null) {
+            Restriction reach = practitionerReach(caller, type, Map.of());
+            return reach != null ? reach : new Restriction(Set.of(), false, Map.of());
+        }
+        return new Restriction(Set.of(caller.patientId()), true, Map.of());
     }
 
     private static Restriction publicOnly(Map<String, String[]> criteria) {

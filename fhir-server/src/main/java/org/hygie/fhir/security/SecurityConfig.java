@@ -27,7 +27,8 @@ class SecurityConfig {
     TokenVerifier tokenVerifier(HygieProperties properties, Environment environment) {
         HygieProperties.Security security = properties.security();
         List<TokenVerifier.Issuer> issuers = security.issuers().stream()
-                .map(i -> new TokenVerifier.Issuer(i.issuer(), i.jwksUri(), i.publicKeyFile(), i.audience() != null ? i.audience() : security.audience()))
+                .map(i -> new TokenVerifier.Issuer(i.issuer(), i.jwksUri(), i.publicKeyFile(),
+                        i.audience() != null ? i.audience() : security.audience(), i.keyId()))
                 .toList();
         if (security.devIssuer()) {
             if (Arrays.asList(environment.getActiveProfiles()).contains("prod")) {
@@ -38,6 +39,9 @@ class SecurityConfig {
             DevIssuer dev = DevIssuer.open(properties.dataDir());
             return TokenVerifier.ofKeys(DevIssuer.ISSUER, new JWKSet(dev.publicKey()), security.audience(), security.clockSkew(), issuers);
         }
+        if (security.clockSkew().compareTo(java.time.Duration.ofSeconds(30)) > 0) {
+            log.warn("hygie.security.clock-skew={} is more than 30 s: expired tokens stay usable that much longer", security.clockSkew());
+        }
         if (issuers.isEmpty()) {
             log.warn("No token issuer is configured: only the public directory (and metadata) is served; every other request"
                     + " gets 401. Configure hygie.security.issuers[0].issuer, .jwks-uri (or .public-key-file) and"
@@ -47,18 +51,23 @@ class SecurityConfig {
     }
 
     @Bean
-    ScopeAccessControl scopeAccessControl(ResourceService service) {
+    ScopeAccessControl scopeAccessControl(ResourceService service, org.hygie.fhir.storage.Storage storage) {
         ScopeAccessControl control = new ScopeAccessControl();
         service.setAccessControl(control);
+        service.addRule(new CareRelationshipRule(storage.careRelationships()));
         return control;
     }
 
     @Bean
     FilterRegistrationBean<AuthenticationFilter> authenticationFilter(TokenVerifier verifier, ResourceService service,
                                                                       SearchRequestParser parser, FhirContext fhirContext,
-                                                                      ScopeAccessControl control) {
+                                                                      ScopeAccessControl control, HygieProperties properties) {
+        HygieProperties.RateLimit limit = properties.security().rateLimit();
+        List<String> bases = properties.security().fhirUserBases();
         AuthenticationFilter filter = new AuthenticationFilter(verifier,
-                caller -> ScopeAccessControl.withRoles(caller, practitionerId -> rolesOf(service, parser, practitionerId)), fhirContext);
+                caller -> ScopeAccessControl.withRoles(caller, practitionerId -> rolesOf(service, parser, practitionerId)), fhirContext,
+                new RateLimitFilter(limit.failedAuthPerSecond(), limit.failedAuthBurst(), fhirContext),
+                base -> bases.stream().anyMatch(b -> AuthenticationFilter.sameBase(b, base)));
         FilterRegistrationBean<AuthenticationFilter> registration = new FilterRegistrationBean<>(filter);
         registration.addUrlPatterns("/fhir/*");
         registration.setOrder(Ordered.HIGHEST_PRECEDENCE + 20);
@@ -74,7 +83,7 @@ class SecurityConfig {
     @Bean
     FilterRegistrationBean<SecurityHeadersFilter> securityHeadersFilter() {
         FilterRegistrationBean<SecurityHeadersFilter> registration = new FilterRegistrationBean<>(new SecurityHeadersFilter());
-        registration.addUrlPatterns("/fhir/*", "/.well-known/*");
+        registration.addUrlPatterns("/*"); // every response: the API, discovery, the actuator, errors
         registration.setOrder(Ordered.HIGHEST_PRECEDENCE);
         return registration;
     }

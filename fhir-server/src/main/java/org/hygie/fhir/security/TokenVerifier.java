@@ -43,7 +43,8 @@ import java.util.regex.Pattern;
 public final class TokenVerifier {
     private static final Set<JWSAlgorithm> ALGORITHMS = Set.of(JWSAlgorithm.RS256, JWSAlgorithm.RS384, JWSAlgorithm.RS512,
             JWSAlgorithm.PS256, JWSAlgorithm.PS384, JWSAlgorithm.PS512, JWSAlgorithm.ES256, JWSAlgorithm.ES384, JWSAlgorithm.ES512);
-    private static final Pattern RESOURCE_REF = Pattern.compile("(?:.*/)?(Patient|Practitioner)/([A-Za-z0-9\\-.]{1,64})");
+    /** fhirUser: a Patient or Practitioner reference, relative or absolute (then group 1 is its FHIR base URL). */
+    private static final Pattern RESOURCE_REF = Pattern.compile("(?:(https?://[^\\s]+)/)?(Patient|Practitioner)/([A-Za-z0-9\\-.]{1,64})");
 
     /** Thrown for any token that is not accepted; the message is safe to return to the client. */
     public static final class InvalidTokenException extends Exception {
@@ -52,8 +53,15 @@ public final class TokenVerifier {
         }
     }
 
-    /** One trusted issuer: its {@code iss}, where its keys are, and the audience its tokens must name. */
-    public record Issuer(String issuer, String jwksUri, Path publicKeyFile, String audience) {}
+    /**
+     * One trusted issuer: its {@code iss}, where its keys are, and the audience its tokens must name.
+     * {@code keyId}: the {@code kid} of a PEM key; without it the PEM key answers whatever {@code kid} a token names.
+     */
+    public record Issuer(String issuer, String jwksUri, Path publicKeyFile, String audience, String keyId) {
+        public Issuer(String issuer, String jwksUri, Path publicKeyFile, String audience) {
+            this(issuer, jwksUri, publicKeyFile, audience, null);
+        }
+    }
 
     private final Map<String, DefaultJWTProcessor<SecurityContext>> processors = new HashMap<>();
     /**
@@ -97,13 +105,23 @@ public final class TokenVerifier {
             throw new IllegalStateException("hygie.security.issuers: " + issuer.issuer() + " needs a jwks-uri or a public-key-file");
         }
         try {
-            return new ImmutableJWKSet<>(new JWKSet(pemPublicKey(Files.readString(issuer.publicKeyFile()))));
+            JWK key = pemPublicKey(Files.readString(issuer.publicKeyFile()));
+            if (issuer.keyId() != null && !issuer.keyId().isBlank()) {
+                return new ImmutableJWKSet<>(new JWKSet(withKeyId(key, issuer.keyId())));
+            }
+            // identity providers put a kid in every token's header; a PEM file names none, so its one key answers any
+            return (selector, context) -> List.of(key);
         } catch (IOException e) {
             throw new UncheckedIOException("Cannot read the public key file of issuer " + issuer.issuer(), e);
         } catch (GeneralSecurityException | IllegalArgumentException e) {
             throw new IllegalStateException("The public key file of issuer " + issuer.issuer()
                     + " is not a PEM 'PUBLIC KEY' (RSA or EC, SubjectPublicKeyInfo)", e);
         }
+    }
+
+    private static JWK withKeyId(JWK key, String keyId) {
+        return key instanceof com.nimbusds.jose.jwk.RSAKey rsa ? new com.nimbusds.jose.jwk.RSAKey.Builder(rsa).keyID(keyId).build()
+                : new com.nimbusds.jose.jwk.ECKey.Builder((com.nimbusds.jose.jwk.ECKey) key).keyID(keyId).build();
     }
 
     /** A PEM SubjectPublicKeyInfo ("BEGIN PUBLIC KEY"), RSA or EC, as a JWK. */
@@ -130,10 +148,17 @@ public final class TokenVerifier {
         return verifier;
     }
 
-    public Caller verify(String token) throws InvalidTokenException {
+    /** The caller of a token verified before and not expired yet: no signature to check. */
+    public java.util.Optional<Caller> alreadyVerified(String token) {
         Verified known = verified.getIfPresent(token);
-        if (known != null && java.time.Instant.now().isBefore(known.expires().plus(clockSkew))) {
-            return known.caller();
+        return known != null && java.time.Instant.now().isBefore(known.expires().plus(clockSkew))
+                ? java.util.Optional.of(known.caller()) : java.util.Optional.empty();
+    }
+
+    public Caller verify(String token) throws InvalidTokenException {
+        java.util.Optional<Caller> known = alreadyVerified(token);
+        if (known.isPresent()) {
+            return known.get();
         }
         String issuer;
         try {
@@ -178,21 +203,24 @@ public final class TokenVerifier {
             String patient = claims.getStringClaim("patient");
             String practitioner = null;
             String fhirUser = claims.getStringClaim("fhirUser");
+            String fhirUserBase = null;
             if (fhirUser != null) {
                 Matcher m = RESOURCE_REF.matcher(fhirUser);
                 if (!m.matches()) {
                     throw new InvalidTokenException("fhirUser must be a Patient or Practitioner reference");
                 }
-                if (m.group(1).equals("Practitioner")) {
-                    practitioner = m.group(2);
+                fhirUserBase = m.group(1);
+                if (m.group(2).equals("Practitioner")) {
+                    practitioner = m.group(3);
                 } else if (patient == null) {
-                    patient = m.group(2);
+                    patient = m.group(3);
                 }
             }
             if (patient != null && !patient.matches("[A-Za-z0-9\\-.]{1,64}")) {
                 throw new InvalidTokenException("The patient claim must be a Patient id");
             }
-            return new Caller(clientId, claims.getSubject(), patient, practitioner, List.copyOf(scopes), List.of(), claims.getJWTID());
+            return new Caller(clientId, claims.getSubject(), patient, practitioner, List.copyOf(scopes), List.of(), claims.getJWTID(),
+                    fhirUserBase);
         } catch (ParseException e) {
             throw new InvalidTokenException("The bearer token has a malformed claim: " + e.getMessage());
         }

@@ -1,5 +1,6 @@
 package org.hygie.fhir.storage;
 
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Supplier;
@@ -28,15 +29,30 @@ public interface AccessControl {
     <T> T asServer(Supplier<T> work);
 
     /**
+     * What the caller, as the person or system they are, may point to or name in what they write, whatever
+     * their token's scopes: a patient their own compartment and the directory, a practitioner what their
+     * relationships reach. A reference beyond it is answered as one to a resource that does not exist.
+     */
+    default Restriction reach(String type) {
+        return Restriction.NONE;
+    }
+
+    /**
      * @param compartments null: any compartment; otherwise the patient ids whose compartments are reachable,
      *                     plus resources outside every compartment when {@code outsideCompartments}
      * @param criteria     search criteria (as in a query string) every reachable resource also matches
+     * @param grantedTo    null, or Practitioner/ID and PractitionerRole/ID references: then the compartments
+     *                     their patients opened to them (care relationships) are reachable too
      */
-    record Restriction(Set<String> compartments, boolean outsideCompartments, Map<String, String[]> criteria) {
+    record Restriction(Set<String> compartments, boolean outsideCompartments, Map<String, String[]> criteria, List<String> grantedTo) {
         public static final Restriction NONE = new Restriction(null, true, Map.of());
 
+        public Restriction(Set<String> compartments, boolean outsideCompartments, Map<String, String[]> criteria) {
+            this(compartments, outsideCompartments, criteria, null);
+        }
+
         public boolean unrestricted() {
-            return compartments == null && criteria.isEmpty();
+            return compartments == null && criteria.isEmpty() && grantedTo == null;
         }
     }
 

@@ -75,10 +75,15 @@ final class AccessGuard {
         if (!restriction.criteria().isEmpty()) {
             criteria.addAll(parser.parse(type, restriction.criteria(), false, null).criteria());
         }
-        if (restriction.compartments() != null) {
+        if (restriction.compartments() != null || restriction.grantedTo() != null) {
             if (Compartments.mayHoldPatientData(registry, type)) {
                 List<SearchValue> values = new ArrayList<>();
-                restriction.compartments().forEach(id -> values.add(new SearchValue.Compartment(protector.compartmentKey(id))));
+                if (restriction.compartments() != null) {
+                    restriction.compartments().forEach(id -> values.add(new SearchValue.Compartment(protector.compartmentKey(id))));
+                }
+                if (restriction.grantedTo() != null) {
+                    values.add(new SearchValue.Granted(restriction.grantedTo()));
+                }
                 if (restriction.outsideCompartments()) {
                     values.add(new SearchValue.Compartment(null));
                 }
@@ -100,6 +105,10 @@ final class AccessGuard {
     boolean reachable(ResourceStore.Key key, AccessControl.Restriction restriction, Function<SearchQuery, List<ResourceStore.Key>> keys) {
         if (restriction.unrestricted()) {
             return true;
+        }
+        if (key.type().equals("Patient") && restriction.criteria().isEmpty() && restriction.compartments() != null
+                && restriction.compartments().contains(key.id())) {
+            return true; // a Patient is in its own compartment (whether it exists is the caller's concern)
         }
         SearchParam id = registry.find(key.type(), "_id").orElseThrow();
         SearchQuery byId = new SearchQuery(key.type(), List.of(new SearchQuery.Criterion(id, null,

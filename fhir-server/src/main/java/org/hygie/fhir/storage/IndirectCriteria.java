@@ -19,7 +19,8 @@ import org.hl7.fhir.instance.model.api.IBaseResource;
  * ids): they are resolved here, innermost first, into direct criteria: the inner search runs and its
  * matches become reference values (chains, compared as digests) or ids ({@code _has}). Those are capped at
  * {@value #INNER_LIMIT} matches; a broader one is a 400 asking to narrow it. Chains and {@code _has}
- * through clear references are left for the store to join, with no such limit.
+ * through clear references are left for the store to join, with no such limit, guarded by the caller's
+ * restriction on the joined type: no inner search sees beyond what the caller may reach.
  */
 final class IndirectCriteria {
     static final int INNER_LIMIT = 1000;
@@ -63,8 +64,8 @@ final class IndirectCriteria {
         SearchValue v = c.anyOf().get(0);
         if (v instanceof SearchValue.Chained chained) {
             if (!protector.protects(c.param(), chained.targetType())) {
-                return new SearchQuery.Criterion(c.param(), c.modifier(),
-                        List.of(new SearchValue.Chained(chained.targetType(), resolve(chained.targetType(), chained.inner()))));
+                return new SearchQuery.Criterion(c.param(), c.modifier(), List.of(new SearchValue.Chained(chained.targetType(),
+                        resolve(chained.targetType(), chained.inner()), guards(chained.targetType()))));
             }
             List<SearchValue> values = inner(chained.targetType(), chained.inner(), c).stream()
                     .map(key -> (SearchValue) new SearchValue.Reference(key.type(), key.id(), null)).toList();
@@ -72,13 +73,23 @@ final class IndirectCriteria {
         }
         if (v instanceof SearchValue.Has has) {
             if (!protector.protects(registry.find(has.type(), has.reference()).orElseThrow(), type)) {
-                return new SearchQuery.Criterion(c.param(), c.modifier(),
-                        List.of(new SearchValue.Has(has.type(), has.reference(), resolve(has.type(), has.inner()))));
+                return new SearchQuery.Criterion(c.param(), c.modifier(), List.of(new SearchValue.Has(has.type(), has.reference(),
+                        resolve(has.type(), has.inner()), guards(has.type()))));
             }
             List<SearchValue> ids = referencedBy(type, has, c);
             return new SearchQuery.Criterion(c.param(), c.modifier(), ids.isEmpty() ? List.of(new SearchValue.Nothing()) : ids);
         }
         return c;
+    }
+
+    /**
+     * What a join into {@code type} must also match: the caller's restriction on that type, resolved like any
+     * criterion, so that a chain or {@code _has} through a clear reference reaches exactly what a search of
+     * {@code type} by the same caller would (a type they may not read at all matches nothing).
+     */
+    private List<SearchQuery.Criterion> guards(String type) {
+        SearchQuery restricted = restrict.apply(new SearchQuery(type, List.of(), List.of(), 1, 0, false));
+        return restricted.criteria().stream().map(g -> resolve(type, g)).toList();
     }
 
     private List<ResourceStore.Key> inner(String type, SearchQuery.Criterion criterion, SearchQuery.Criterion outer) {

@@ -194,6 +194,7 @@ public class ResourceService {
                 });
             }
             integrity.verify(writes);
+            verifyReach(writes);
             writes.restrictedWrites.forEach((key, restriction) -> {
                 if (!writes.deleted.contains(key) && !guard.reachable(key, restriction, searches::unrestrictedKeys)) {
                     throw forbidden("Your access does not allow writing " + key.type() + " with this content"
@@ -202,6 +203,24 @@ public class ResourceService {
             });
             return result;
         });
+    }
+
+    /**
+     * A restricted caller's writes point only to what they reach as the person they are (their own
+     * compartment and the directory for a patient; their relationships for a practitioner): a reference to
+     * anything else is refused exactly like one to a resource that does not exist, so it neither reveals
+     * that it exists nor ties the caller's data to another patient's (which would block its deletion).
+     */
+    private void verifyReach(WriteSet writes) {
+        for (ResourceStore.Key written : writes.restrictedWrites.keySet()) {
+            Map<ResourceStore.Key, String> held = writes.references.getOrDefault(written, Map.of());
+            for (Map.Entry<ResourceStore.Key, String> ref : held.entrySet()) {
+                ResourceStore.Key target = ref.getKey();
+                if (!guard.reachable(target, guard.control().reach(target.type()), searches::unrestrictedKeys)) {
+                    throw StorageErrors.danglingReference(target.toString(), ref.getValue(), "points to no existing resource");
+                }
+            }
+        }
     }
 
     public Outcome create(IBaseResource resource, String ifNoneExist, String serverBase, WriteSet writes) {
@@ -236,7 +255,14 @@ public class ResourceService {
             throw badRequest("Resource id '" + bodyId + "' in the body does not match '" + key.id() + "' in the URL",
                     resource.fhirType() + ".id");
         }
+        AccessControl.Restriction restriction = guard.restriction(key.type(), AccessControl.Interaction.UPDATE);
+        // a restricted caller changes only what it reaches, and never creates by update: then an id out of its
+        // reach and one that does not exist answer alike (404), before anything stored is looked at
+        guard.checkReachable(key, restriction, searches::unrestrictedKeys);
         ResourceStore.Head head = store.lockHead(key).orElse(null);
+        if (!restriction.unrestricted() && (head == null || head.deleted())) {
+            throw notFound(key + " is not known");
+        }
         if (ifMatch != null && (head == null || head.deleted() || head.version() != ifMatch)) {
             throw preconditionFailed("If-Match version " + ifMatch + " of " + key + " is not current"
                     + (head == null ? " (no such resource)" : " (current version is " + head.version() + ")"), "If-Match");
@@ -255,6 +281,9 @@ public class ResourceService {
                 return write(new ResourceStore.Key(supportedType(type), UUID.randomUUID().toString()), null, resource, "PUT", writes, null);
             }
             ResourceStore.Key key = new ResourceStore.Key(type, bodyId);
+            if (!guard.restriction(type, AccessControl.Interaction.UPDATE).unrestricted()) {
+                return update(key, resource, null, writes); // 404 unless reachable: no probe of what exists
+            }
             if (store.head(key).filter(h -> !h.deleted()).isPresent()) {
                 throw conflict("No " + type + " matches the criteria, but " + key + " exists already", type + ".id");
             }
@@ -274,14 +303,9 @@ public class ResourceService {
 
     private Outcome delete(ResourceStore.Key key, boolean cascade, WriteSet writes, int depth) {
         supportedType(key.type());
-        ResourceStore.Head head = store.lockHead(key).orElseThrow(() -> notFound(key + " is not known"));
         AccessControl.Restriction restriction = guard.restriction(key.type(), AccessControl.Interaction.DELETE);
-        if (!restriction.unrestricted()) {
-            if (head.deleted()) {
-                throw notFound(key + " is not known");
-            }
-            guard.checkReachable(key, restriction, searches::unrestrictedKeys);
-        }
+        guard.checkReachable(key, restriction, searches::unrestrictedKeys); // deleted ones included: 404, as unknown
+        ResourceStore.Head head = store.lockHead(key).orElseThrow(() -> notFound(key + " is not known"));
         if (head.deleted()) {
             return new Outcome(null, key, head.version(), head.lastUpdated(), false);
         }
@@ -301,7 +325,7 @@ public class ResourceService {
         }
         Instant now = nextInstant(head);
         store.writeVersion(new ResourceStore.NewVersion(head, key.type(), key.id(), head.version() + 1, now, "DELETE", true,
-                "none", null, null, List.of(), Set.of(), null));
+                "none", null, head.compartment(), List.of(), Set.of(), null));
         writes.deleted.add(key);
         writes.references.remove(key);
         if (cascade) {
@@ -352,6 +376,12 @@ public class ResourceService {
     /** Stores a patched copy of the current version; {@code patch} must keep the resource's type and id. */
     public Outcome patch(ResourceStore.Key key, Integer ifMatch, Function<IBaseResource, IBaseResource> patch, WriteSet writes) {
         supportedType(key.type());
+        // decided before anything stored is read: a patch reads what it changes, so the caller must reach it for
+        // both; out of reach (deleted included) is a 404, exactly like a resource that does not exist
+        AccessControl.Restriction update = guard.restriction(key.type(), AccessControl.Interaction.UPDATE);
+        AccessControl.Restriction read = guard.restriction(key.type(), AccessControl.Interaction.READ);
+        guard.checkReachable(key, update, searches::unrestrictedKeys);
+        guard.checkReachable(key, read, searches::unrestrictedKeys);
         ResourceStore.Current locked = store.lockCurrent(key).orElseThrow(() -> notFound(key + " is not known"));
         ResourceStore.Head head = locked.head();
         if (head.deleted()) {
@@ -389,8 +419,9 @@ public class ResourceService {
 
     private IBaseResource readVersion(ResourceStore.Key key, int version) {
         supportedType(key.type());
-        checkReadable(key);
+        AccessControl.Restriction restriction = checkReadable(key);
         ResourceStore.Version stored = store.readVersion(key, version)
+                .filter(v -> restriction.unrestricted() || inCurrentCompartment(key, v))
                 .orElseThrow(() -> notFound(key + " has no version " + version));
         if (stored.deleted()) {
             throw gone("Version " + version + " of " + key + " is a deletion");
@@ -405,9 +436,58 @@ public class ResourceService {
      * A restricted caller reads only what their search would find: anything else, even a deleted or unknown
      * resource, is a 404 (no 410 that would tell it existed).
      */
-    private void checkReadable(ResourceStore.Key key) {
+    private AccessControl.Restriction checkReadable(ResourceStore.Key key) {
         AccessControl.Restriction restriction = guard.restriction(key.type(), AccessControl.Interaction.READ);
         guard.checkReachable(key, restriction, searches::unrestrictedKeys);
+        return restriction;
+    }
+
+    /**
+     * What a write decides before its body is read (a raw upload is streamed into storage as it arrives): 401/403
+     * unless the caller may create ({@code id} null) or update the type, 404 if the resource to update is out of
+     * their reach (or, for a restricted caller, does not exist), and 422 if a reference the write will hold is
+     * out of their reach, exactly as for a missing one.
+     */
+    public void checkWritable(String type, String id, java.util.Collection<ResourceStore.Key> references) {
+        readTx.executeWithoutResult(status -> {
+            supportedType(type);
+            AccessControl.Restriction restriction = guard.restriction(type,
+                    id == null ? AccessControl.Interaction.CREATE : AccessControl.Interaction.UPDATE);
+            if (restriction.unrestricted()) {
+                return;
+            }
+            if (id != null) {
+                ResourceStore.Key key = new ResourceStore.Key(type, id);
+                guard.checkReachable(key, restriction, searches::unrestrictedKeys);
+                if (store.head(key).filter(h -> !h.deleted()).isEmpty()) {
+                    throw notFound(key + " is not known");
+                }
+            }
+            for (ResourceStore.Key target : references) {
+                if (!guard.reachable(target, guard.control().reach(target.type()), searches::unrestrictedKeys)) {
+                    throw StorageErrors.danglingReference(target.toString(), type, "points to no existing resource");
+                }
+            }
+        });
+    }
+
+    /** 404 unless the caller may read {@code key} (401/403 if they may not read its type at all). */
+    public void requireReadable(ResourceStore.Key key) {
+        readTx.executeWithoutResult(status -> {
+            supportedType(key.type());
+            checkReadable(key);
+            if (store.head(key).filter(h -> !h.deleted()).isEmpty()) {
+                throw notFound(key + " is not known");
+            }
+        });
+    }
+
+    /**
+     * Whether a version was written in the compartment the resource is in now: a restricted caller reaches a
+     * resource through its current compartment, and sees none of the versions it had in another one.
+     */
+    private boolean inCurrentCompartment(ResourceStore.Key key, ResourceStore.Version version) {
+        return store.head(key).map(h -> java.util.Objects.equals(h.compartment(), version.compartment())).orElse(false);
     }
 
     public Found search(SearchQuery query) {
@@ -448,11 +528,13 @@ public class ResourceService {
         if (query.type() != null) {
             supportedType(query.type());
         }
-        if (query.id() != null && store.head(new ResourceStore.Key(query.type(), query.id())).isEmpty()) {
-            throw notFound(query.type() + "/" + query.id() + " is not known");
-        }
         if (query.id() != null) {
-            checkReadable(new ResourceStore.Key(query.type(), query.id()));
+            ResourceStore.Key key = new ResourceStore.Key(query.type(), query.id());
+            AccessControl.Restriction restriction = checkReadable(key); // before anything stored is looked at
+            ResourceStore.Head head = store.head(key).orElseThrow(() -> notFound(key + " is not known"));
+            if (!restriction.unrestricted()) {
+                query = query.inCompartment(head.compartment()); // versions written in another compartment are not theirs
+            }
         } else {
             // whole-type or whole-server history cannot be filtered by compartment (deletions carry no index)
             for (String type : query.type() != null ? Set.of(query.type()) : registry.resourceTypes()) {
@@ -486,14 +568,10 @@ public class ResourceService {
     /** {@code prior}: the version {@code previous} names, as stored, when the caller has it (else null). */
     private Outcome write(ResourceStore.Key key, ResourceStore.Head previous, IBaseResource resource, String method, WriteSet writes,
                           IBaseResource prior) {
-        boolean exists = previous != null && !previous.deleted();
         AccessControl.Restriction restriction = guard.restriction(key.type(),
                 method.equals("POST") ? AccessControl.Interaction.CREATE : AccessControl.Interaction.UPDATE);
         if (!restriction.unrestricted()) {
-            if (exists) {
-                guard.checkReachable(key, restriction, searches::unrestrictedKeys);
-            }
-            writes.restrictedWrites.put(key, restriction);
+            writes.restrictedWrites.put(key, restriction); // the callers checked that it reaches what exists
         }
         int version = previous == null ? 1 : previous.version() + 1;
         Instant now = nextInstant(previous);
@@ -506,6 +584,10 @@ public class ResourceService {
         List<IndexEntry> entries = extractor.extract(resource);
         String patientId = compartments.patientOf(resource, entries);
         String compartment = protector.compartmentKey(patientId);
+        if (previous != null && previous.deleted() && !java.util.Objects.equals(previous.compartment(), compartment)) {
+            throw conflict(key + " was deleted from another compartment; a deleted id is not reused for other data"
+                    + " (create it with a new id)", key.type() + ".id");
+        }
         if (patientId != null && !key.type().equals("AuditEvent")) {
             writes.audited.add(new WriteAudit.Written(key, version, method, patientId));
         }

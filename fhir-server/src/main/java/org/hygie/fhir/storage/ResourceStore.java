@@ -32,8 +32,11 @@ public interface ResourceStore {
         }
     }
 
-    /** The current state of a resource. */
-    record Head(long pk, String type, String id, int version, boolean deleted, Instant lastUpdated) {}
+    /**
+     * The current state of a resource. {@code compartment} (protected, null for directory data) is kept when
+     * the resource is deleted: a deleted id stays tied to the compartment it was in.
+     */
+    record Head(long pk, String type, String id, int version, boolean deleted, Instant lastUpdated, String compartment) {}
 
     /**
      * A version to append. {@code previous} is null for the first version. {@code payload} is null for a
@@ -51,17 +54,32 @@ public interface ResourceStore {
      */
     record Prior(List<IndexEntry> entries, Set<String> links) {}
 
-    /** A stored version: what history and reads return before the payload is opened. */
+    /**
+     * A stored version: what history and reads return before the payload is opened. {@code compartment} is the
+     * one the version was written in (a resource may move between compartments; each version keeps its own).
+     */
     record Version(String type, String id, int version, Instant lastUpdated, String method, boolean deleted,
-                   String keyId, byte[] payload) {}
+                   String keyId, byte[] payload, String compartment) {}
 
     /** A resource's head with its current version (for a deleted resource, the deletion). */
     record Current(Head head, Version version) {}
 
     record Page<T>(List<T> items, Integer total) {}
 
-    /** History filters: {@code type} and {@code id} may be null (system or type level). */
-    record HistoryQuery(String type, String id, Instant since, Instant atLow, Instant atHigh, int count, int offset) {}
+    /**
+     * History filters: {@code type} and {@code id} may be null (system or type level). With {@code inCompartment},
+     * only versions written in {@code compartment} (null: outside every compartment) are listed.
+     */
+    record HistoryQuery(String type, String id, Instant since, Instant atLow, Instant atHigh, int count, int offset,
+                        boolean inCompartment, String compartment) {
+        public HistoryQuery(String type, String id, Instant since, Instant atLow, Instant atHigh, int count, int offset) {
+            this(type, id, since, atLow, atHigh, count, offset, false, null);
+        }
+
+        public HistoryQuery inCompartment(String only) {
+            return new HistoryQuery(type, id, since, atLow, atHigh, count, offset, true, only);
+        }
+    }
 
     Optional<Head> head(Key key);
 
@@ -98,7 +116,7 @@ public interface ResourceStore {
     /** Replaces the index rows, links and compartment of a resource's current version (re-indexing). */
     void replaceIndex(Head head, List<IndexEntry> entries, Set<String> links, String compartment);
 
-    /** Renames a compartment on every resource row, deleted ones included. */
+    /** Renames a compartment on every resource row and version, deleted ones included. */
     void renameCompartment(String from, String to);
 
     /**
@@ -107,6 +125,9 @@ public interface ResourceStore {
      */
     int erase(String compartment, String keyId);
 
-    /** Those of {@code targets} that do not exist or are deleted. */
+    /** Records that the compartment is open to each of {@code grantees} (a care relationship); idempotent. */
+    void openCompartment(String compartment, Collection<String> grantees);
+
+        /** Those of {@code targets} that do not exist or are deleted. */
     Set<Key> missing(Collection<Key> targets);
 }

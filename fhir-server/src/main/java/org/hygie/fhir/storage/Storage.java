@@ -19,6 +19,7 @@ import org.hygie.fhir.storage.index.SearchParameterRegistry;
 import org.hygie.fhir.storage.jdbc.JdbcDataKeyStore;
 import org.hygie.fhir.storage.jdbc.JdbcResourceStore;
 import org.hygie.fhir.storage.jdbc.JdbcSettings;
+import org.hygie.fhir.storage.search.SearchLimits;
 import org.hygie.fhir.storage.search.SearchRequestParser;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.datasource.DataSourceTransactionManager;
@@ -31,7 +32,7 @@ import org.springframework.transaction.support.TransactionTemplate;
  */
 public record Storage(ResourceService service, SearchRequestParser searchParser, SearchParameterRegistry registry,
                       ResourceStore store, IndexProtector protector, DataKeys dataKeys, TransactionTemplate transactions,
-                      JdbcSettings settings) {
+                      JdbcSettings settings, CareRelationships careRelationships) {
     /** The data-key compartment holding the active blind-index key (a new one after each index key rotation). */
     public static final String INDEX_KEY = "blind-index.key";
     /** Set while an index key rotation runs: servers refuse to start until it is finished. */
@@ -40,7 +41,7 @@ public record Storage(ResourceService service, SearchRequestParser searchParser,
 
     public static Storage assemble(FhirContext fhirContext, List<String> resourceTypes, DataSource dataSource,
                                    PlatformTransactionManager transactionManager, CryptoSettings crypto,
-                                   int defaultPageSize, int maxPageSize) {
+                                   int defaultPageSize, int maxPageSize, SearchLimits limits) {
         JdbcTemplate jdbc = new JdbcTemplate(dataSource);
         TransactionTemplate tx = new TransactionTemplate(transactionManager);
         JdbcSettings settings = new JdbcSettings(jdbc);
@@ -50,7 +51,7 @@ public record Storage(ResourceService service, SearchRequestParser searchParser,
                     + crypto.mode() + " mode (hygie.crypto.mode)");
         }
         SearchParameterRegistry registry = new SearchParameterRegistry(fhirContext, resourceTypes, IgSearchParameters.load(fhirContext));
-        SearchRequestParser parser = new SearchRequestParser(registry, defaultPageSize, maxPageSize);
+        SearchRequestParser parser = new SearchRequestParser(registry, defaultPageSize, maxPageSize, limits);
         ResourceStore store = new JdbcResourceStore(jdbc);
 
         PayloadCodec payloadCodec = new CompressingPayloadCodec();
@@ -75,11 +76,12 @@ public record Storage(ResourceService service, SearchRequestParser searchParser,
         Searches searches = new Searches(store, codec, extractor, registry, protector, guard);
         ResourceService service = new ResourceService(store, codec, extractor, registry, protector, new ReferenceScanner(fhirContext),
                 new ConditionalMatcher(parser, searches), searches, guard, tx, Clock.systemUTC());
-        return new Storage(service, parser, registry, store, protector, dataKeys, tx, settings);
+        return new Storage(service, parser, registry, store, protector, dataKeys, tx, settings, new CareRelationships(store, protector));
     }
 
     /** For callers without a Spring context (tests, commands). */
     public static Storage assemble(FhirContext fhirContext, List<String> resourceTypes, DataSource dataSource, CryptoSettings crypto) {
-        return assemble(fhirContext, resourceTypes, dataSource, new DataSourceTransactionManager(dataSource), crypto, 20, 1000);
+        return assemble(fhirContext, resourceTypes, dataSource, new DataSourceTransactionManager(dataSource), crypto, 20, 1000,
+                SearchLimits.DEFAULT);
     }
 }

@@ -59,6 +59,27 @@ class FhirServerConfig {
         return new AvailabilityFeed(fhirContext, service, parser, jdbc);
     }
 
+    /** Tomcat's own refusals (headers too large, a malformed request) as OperationOutcomes, not its HTML page. */
+    @Bean
+    org.springframework.boot.web.server.WebServerFactoryCustomizer<org.springframework.boot.web.embedded.tomcat.TomcatServletWebServerFactory>
+            fhirErrorReports() {
+        return factory -> factory.addContextCustomizers(context -> {
+            if (context.getParent() instanceof org.apache.catalina.core.StandardHost host) {
+                host.setErrorReportValveClass(FhirErrorReportValve.class.getName());
+            }
+        });
+    }
+
+    /** First of all: a body that trickles in holds no thread, whatever reads it (HAPI, raw Binary uploads). */
+    @Bean
+    FilterRegistrationBean<SlowBodyFilter> slowBodyFilter(HygieProperties properties) {
+        FilterRegistrationBean<SlowBodyFilter> registration = new FilterRegistrationBean<>(
+                new SlowBodyFilter(properties.requestBody().grace(), properties.requestBody().minBytesPerSecond()));
+        registration.addUrlPatterns("/fhir/*");
+        registration.setOrder(org.springframework.core.Ordered.HIGHEST_PRECEDENCE + 1);
+        return registration;
+    }
+
     @Bean
     FilterRegistrationBean<RequestSizeFilter> requestSizeFilter(HygieProperties properties) {
         FilterRegistrationBean<RequestSizeFilter> registration = new FilterRegistrationBean<>(new RequestSizeFilter(properties.maxRequestBytes()));

@@ -22,6 +22,12 @@ public class HygieRestfulServer extends RestfulServer {
         this.capabilityStatement = capabilityStatement;
     }
 
+    /** No X-Powered-By banner: the product and version a client talks to are in /metadata, not in every response. */
+    @Override
+    protected String createPoweredByHeader() {
+        return null;
+    }
+
     @Override
     protected void initialize() {
         setDefaultResponseEncoding(EncodingEnum.JSON);

@@ -64,7 +64,11 @@ final class RequestParams {
         return id != null && id.hasVersionIdPart() ? ifMatch(id.getVersionIdPart()) : null;
     }
 
+    /** The resource a request names; 400 when it names none (e.g. a DELETE of [base]/Patient with no criteria). */
     static ResourceStore.Key key(String type, IIdType id) {
+        if (id == null || id.getIdPart() == null || id.getIdPart().isBlank()) {
+            throw badRequest("This request needs a resource id ([base]/" + type + "/[id]) or, where allowed, search criteria", "id");
+        }
         return new ResourceStore.Key(type, id.getIdPart());
     }
 }

@@ -40,6 +40,19 @@ public class ServerErrorInterceptor {
         if (exception instanceof InternalErrorException && exception.getCause() != null) {
             cause = exception.getCause();
         }
+        if (servletRequest != null && servletRequest.getAttribute(SlowBodyFilter.TOO_SLOW) != null) {
+            servletResponse.setHeader("Connection", "close");
+            String message = "The request body arrived too slowly; send it at once (hygie.request-body.min-bytes-per-second)";
+            return new ca.uhn.fhir.rest.server.exceptions.UnclassifiedServerFailureException(408, message,
+                    FhirErrors.outcome(OperationOutcome.IssueType.TIMEOUT, message, null));
+        }
+        if (causedBy(cause, org.springframework.dao.QueryTimeoutException.class) || sqlState(cause, "57014")) {
+            // the statement ran into hygie.database.statement-timeout and was cancelled: nothing was written
+            String message = "This request took longer than the server allows for one statement (hygie.database.statement-timeout);"
+                    + " narrow it";
+            return new ca.uhn.fhir.rest.server.exceptions.InvalidRequestException(message,
+                    FhirErrors.outcome(OperationOutcome.IssueType.TOOCOSTLY, message, null));
+        }
         if (cause instanceof BaseServerResponseException clientFacing && clientFacing.getStatusCode() < 500) {
             return withoutJavaNames(clientFacing);
         }
@@ -93,6 +106,15 @@ public class ServerErrorInterceptor {
         return e;
     }
 
+    private static boolean sqlState(Throwable t, String state) {
+        for (Throwable c = t; c != null; c = c.getCause()) {
+            if (c instanceof SQLException sql && state.equals(sql.getSQLState())) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     private static boolean causedBy(Throwable t, Class<? extends Throwable> type) {
         for (Throwable c = t; c != null; c = c.getCause()) {
             if (type.isInstance(c)) {
@@ -110,7 +132,7 @@ public class ServerErrorInterceptor {
     private static boolean isDatabaseUnavailable(Throwable t) {
         for (Throwable c = t; c != null; c = c.getCause()) {
             if (c instanceof CannotGetJdbcConnectionException || c instanceof CannotCreateTransactionException
-                    || c instanceof DataAccessResourceFailureException || c instanceof QueryTimeoutException
+                    || c instanceof DataAccessResourceFailureException
                     || c instanceof RecoverableDataAccessException || c instanceof TransientDataAccessResourceException) {
                 return true;
             }

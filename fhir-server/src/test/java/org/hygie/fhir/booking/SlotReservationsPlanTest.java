@@ -6,7 +6,7 @@ import ca.uhn.fhir.context.FhirContext;
 import java.sql.Connection;
 import java.time.Instant;
 import javax.sql.DataSource;
-import org.hygie.fhir.config.ResourceTypes;
+import org.hygie.fhir.types.ResourceTypes;
 import org.hygie.fhir.crypto.CryptoSettings;
 import org.hygie.fhir.storage.Storage;
 import org.hygie.fhir.testsupport.TestDatabases;

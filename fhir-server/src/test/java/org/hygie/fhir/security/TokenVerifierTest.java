@@ -74,6 +74,42 @@ class TokenVerifierTest {
                 .isInstanceOf(TokenVerifier.InvalidTokenException.class);
     }
 
+    /** Identity providers always send a kid: a PEM key (which names none) answers it, or the kid it is configured with. */
+    @Test
+    void aPemKeyAcceptsTheKidOfRealIdentityProviders() throws Exception {
+        RSAKey key = new RSAKeyGenerator(2048).keyID("idp-2026-key").generate();
+        Path pem = Files.createTempFile("issuer", ".pem");
+        Files.writeString(pem, "-----BEGIN PUBLIC KEY-----\n"
+                + Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII)).encodeToString(key.toRSAPublicKey().getEncoded())
+                + "\n-----END PUBLIC KEY-----\n");
+        String token = sign(key, "hygie", Instant.now().plusSeconds(300), "system/Slot.rs", null);
+        TokenVerifier anyKid = new TokenVerifier(List.of(new TokenVerifier.Issuer(ISSUER, null, pem, "hygie")), Duration.ofSeconds(30));
+        assertThat(anyKid.verify(token).scopes()).hasSize(1);
+        TokenVerifier sameKid = new TokenVerifier(List.of(new TokenVerifier.Issuer(ISSUER, null, pem, "hygie", "idp-2026-key")),
+                Duration.ofSeconds(30));
+        assertThat(sameKid.verify(token).scopes()).hasSize(1);
+        TokenVerifier otherKid = new TokenVerifier(List.of(new TokenVerifier.Issuer(ISSUER, null, pem, "hygie", "rotated-away")),
+                Duration.ofSeconds(30));
+        assertThatThrownBy(() -> otherKid.verify(token)).isInstanceOf(TokenVerifier.InvalidTokenException.class);
+        RSAKey stranger = new RSAKeyGenerator(2048).keyID("idp-2026-key").generate();
+        assertThatThrownBy(() -> anyKid.verify(sign(stranger, "hygie", Instant.now().plusSeconds(300), "system/Slot.rs", null)))
+                .isInstanceOf(TokenVerifier.InvalidTokenException.class);
+    }
+
+    /** An absolute fhirUser keeps its base, which the server then compares with its own. */
+    @Test
+    void anAbsoluteFhirUserKeepsItsBase() throws Exception {
+        RSAKey key = new RSAKeyGenerator(2048).keyID("k").generate();
+        TokenVerifier verifier = TokenVerifier.ofKeys(ISSUER, new JWKSet(key.toPublicJWK()), "hygie", Duration.ofSeconds(30), List.of());
+        Caller absolute = verifier.verify(sign(key, "hygie", Instant.now().plusSeconds(300), "user/*.rs", "https://other.example/fhir/Patient/p1"));
+        assertThat(absolute.patientId()).isEqualTo("p1");
+        assertThat(absolute.fhirUserBase()).isEqualTo("https://other.example/fhir");
+        Caller relative = verifier.verify(sign(key, "hygie", Instant.now().plusSeconds(300), "user/*.rs", "Patient/p1"));
+        assertThat(relative.fhirUserBase()).isNull();
+        assertThatThrownBy(() -> verifier.verify(sign(key, "hygie", Instant.now().plusSeconds(300), "user/*.rs", "urn:x:Patient/p1")))
+                .isInstanceOf(TokenVerifier.InvalidTokenException.class);
+    }
+
     private static String sign(RSAKey key, String audience, Instant expires, String scope, String fhirUser) throws Exception {
         JWTClaimsSet.Builder claims = new JWTClaimsSet.Builder().issuer(ISSUER).audience(audience).subject("user-1")
                 .claim("azp", "portal-app").claim("scope", scope).issueTime(Date.from(Instant.now().minusSeconds(600)))

@@ -89,8 +89,15 @@ public final class DatabaseBytes {
         }
         URI url = URI.create(hikari.getJdbcUrl().substring("jdbc:".length()));
         try {
-            Process p = new ProcessBuilder(binary.get().toString(), "-h", url.getHost(), "-p", String.valueOf(url.getPort()),
-                    "-U", "postgres", "-d", url.getPath().substring(1)).redirectErrorStream(false).start();
+            // -w: never prompt (no terminal here); the embedded server needs its password
+            ProcessBuilder command = new ProcessBuilder(binary.get().toString(), "-w", "-h", url.getHost(), "-p", String.valueOf(url.getPort()),
+                    "-U", "postgres", "-d", url.getPath().substring(1)).redirectErrorStream(false);
+            java.util.regex.Matcher inUrl = java.util.regex.Pattern.compile("(?:^|&)password=([^&]*)").matcher(String.valueOf(url.getQuery()));
+            String password = hikari.getPassword() != null ? hikari.getPassword() : inUrl.find() ? inUrl.group(1) : null;
+            if (password != null) {
+                command.environment().put("PGPASSWORD", password);
+            }
+            Process p = command.start();
             byte[] dump = p.getInputStream().readAllBytes();
             if (p.waitFor() != 0) {
                 throw new IllegalStateException("pg_dump failed: " + new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8));

@@ -32,7 +32,7 @@ public final class TestDatabases {
     public static synchronized DataSource freshEmbedded() {
         if (embedded == null) {
             try {
-                embedded = new EmbeddedDatabase(Files.createTempDirectory("hygie-test-pg"));
+                embedded = new EmbeddedDatabase(Files.createTempDirectory("hygie-test-pg"), null, false); // tests need no crash durability
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }
@@ -44,7 +44,7 @@ public final class TestDatabases {
                 }
             }));
         }
-        return fresh(embedded.dataSource().getJdbcUrl());
+        return fresh(embedded.jdbcUrlWithCredentials("postgres"));
     }
 
     /**
@@ -53,7 +53,7 @@ public final class TestDatabases {
      */
     public static synchronized String freshEmbeddedUrl() {
         freshEmbedded(); // starts the cluster
-        String adminUrl = embedded.dataSource().getJdbcUrl();
+        String adminUrl = embedded.jdbcUrlWithCredentials("postgres");
         String url = createDatabase(adminUrl);
         handedOut.put(pool(url, 1), adminUrl);
         return url;

@@ -9,7 +9,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import org.hygie.fhir.config.ConformancePackages;
-import org.hygie.fhir.config.ResourceTypes;
+import org.hygie.fhir.types.ResourceTypes;
 import org.hygie.fhir.storage.index.IndexEntry;
 import org.hygie.fhir.storage.index.IndexExtractor;
 import org.hygie.fhir.storage.index.SearchParameterRegistry;

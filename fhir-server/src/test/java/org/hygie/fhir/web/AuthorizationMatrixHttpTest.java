@@ -85,8 +85,9 @@ class AuthorizationMatrixHttpTest extends HttpTestBase {
         rows.add(row("A", "GET", "_history", 403));
         rows.add(row("A", "PUT", "Practitioner/{X}", "{\"resourceType\":\"Practitioner\",\"id\":\"{X}\"}", 403));
         rows.add(row("A", "DELETE", "Appointment/{AB}", null, 404));
-        rows.add(row("A", "POST", "Appointment", appointment("{B}", "{RY}"), 403));
-        rows.add(row("A", "POST", "", transaction(appointment("{B}", "{RY}")), 403));
+        // another patient is out of A's reach: named in A's write, it answers as a patient that does not exist
+        rows.add(row("A", "POST", "Appointment", appointment("{B}", "{RY}"), 422));
+        rows.add(row("A", "POST", "", transaction(appointment("{B}", "{RY}")), 422));
         rows.add(row("A", "GET", "Slot", 200, "SLX", "SLY"));
         // patient A with a narrower token
         rows.add(row("slotsOnly", "GET", "Appointment", 403));

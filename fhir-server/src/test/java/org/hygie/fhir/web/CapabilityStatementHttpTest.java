@@ -6,7 +6,7 @@ import java.net.http.HttpResponse;
 import org.hl7.fhir.r4.model.CapabilityStatement;
 import org.hl7.fhir.r4.model.OperationDefinition;
 import org.hl7.fhir.r4.model.CapabilityStatement.CapabilityStatementRestResourceComponent;
-import org.hygie.fhir.config.ResourceTypes;
+import org.hygie.fhir.types.ResourceTypes;
 import org.junit.jupiter.api.Test;
 
 /** What /metadata claims, walked: every declared search parameter answers, undeclared ones do not. */

@@ -29,7 +29,7 @@ class DatabaseOutageHttpTest {
     @DynamicPropertySource
     static void ownDatabase(DynamicPropertyRegistry registry) throws IOException {
         database = new EmbeddedDatabase(Files.createTempDirectory("hygie-outage"));
-        registry.add("spring.datasource.url", () -> database.dataSource().getJdbcUrl());
+        registry.add("spring.datasource.url", () -> database.jdbcUrlWithCredentials("postgres"));
         registry.add("spring.datasource.hikari.connection-timeout", () -> "2000");
         String dataDir = Files.createTempDirectory("hygie-outage-data").toString();
         registry.add("hygie.data-dir", () -> dataDir);

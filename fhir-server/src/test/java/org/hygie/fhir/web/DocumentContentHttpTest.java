@@ -121,9 +121,9 @@ class DocumentContentHttpTest extends HttpTestBase {
         assertThat(raw("GET", "Binary/" + id, null, "Authorization", asB).statusCode()).isEqualTo(404);
         assertThat(raw("GET", "Binary/" + id, null, "Authorization", "none").statusCode()).isEqualTo(401);
         assertThat(auditCount(patientA)).isEqualTo(audits + 1);
-        // a patient app cannot file a document in someone else's record
+        // a patient app cannot file a document in someone else's record: that record is out of its reach, as if missing
         assertThat(raw("POST", "Binary", "x".getBytes(StandardCharsets.UTF_8), "Content-Type", "text/plain", "X-Security-Context",
-                "Patient/" + patientA, "Authorization", "Bearer " + token("patient/*.cruds", patientB, null)).statusCode()).isEqualTo(403);
+                "Patient/" + patientA, "Authorization", "Bearer " + token("patient/*.cruds", patientB, null)).statusCode()).isEqualTo(422);
         // deleted: 410
         assertThat(http("DELETE", "Binary/" + id, null).statusCode()).isIn(200, 204);
         assertThat(raw("GET", "Binary/" + id, null).statusCode()).isEqualTo(410);

@@ -23,7 +23,10 @@ import org.springframework.test.context.DynamicPropertySource;
  * A real server on a random port, on the embedded default (its own PostgreSQL under a temporary
  * hygie.data-dir), reached over real HTTP with HAPI's generic client or plain java.net.http.
  */
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+// tests send hundreds of requests a second with one token: the limiter is off here and has its own test
+// (SecurityEdgesHttpTest, whose dynamic properties take precedence over these)
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {"hygie.security.rate-limit.requests-per-second=0",
+        "hygie.database.embedded-durable=false"})
 abstract class HttpTestBase {
     protected static final FhirContext FHIR = FhirContext.forR4Cached();
     protected static final String JSON = "application/fhir+json";
@@ -56,7 +59,12 @@ abstract class HttpTestBase {
 
     /** A token from the server's dev issuer (the same key the token command uses). */
     protected String token(String scope, String patientId, String practitionerId) {
-        return org.hygie.fhir.security.DevIssuer.open(dataDir).sign("hygie", "test-client", scope, patientId, practitionerId,
+        return token("test-client", scope, patientId, practitionerId);
+    }
+
+    /** As {@link #token(String, String, String)}, for another OAuth client (a rate-limit bucket of its own). */
+    protected String token(String clientId, String scope, String patientId, String practitionerId) {
+        return org.hygie.fhir.security.DevIssuer.open(dataDir).sign("hygie", clientId, scope, patientId, practitionerId,
                 java.time.Duration.ofHours(1));
     }
 

@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import org.hygie.fhir.types.ResourceTypes;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -58,7 +59,10 @@ public class SearchParameterRegistry {
                 }
                 try {
                     IFhirPath.IParsedExpression parsed = ExpressionParser.parse(p.getPath());
+                    // directory data is public and never in a compartment, whatever R4's CompartmentDefinition says
+                    // (it puts a Schedule whose actor is a Patient in that patient's; Hygie refuses such a Schedule)
                     boolean patientCompartment = p.getParamType() == RestSearchParameterTypeEnum.REFERENCE
+                            && ResourceTypes.kind(type) != ResourceTypes.Kind.DIRECTORY
                             && p.getProvidesMembershipInCompartments() != null
                             && p.getProvidesMembershipInCompartments().contains("Patient");
                     params.put(p.getName(), new SearchParam(type, p.getName(), p.getParamType(), p.getPath(),

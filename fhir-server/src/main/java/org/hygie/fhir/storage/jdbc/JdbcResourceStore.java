@@ -24,10 +24,11 @@ import org.springframework.jdbc.core.RowMapper;
 /** The PostgreSQL resource store. The only class, with its helpers in this package, that speaks SQL. */
 public class JdbcResourceStore implements ResourceStore {
     private static final String VERSION_COLUMNS =
-            "v.res_type, v.res_id, v.version, v.last_updated, v.method, v.deleted, v.key_id, v.payload";
+            "v.res_type, v.res_id, v.version, v.last_updated, v.method, v.deleted, v.key_id, v.payload, v.compartment";
+    private static final String HEAD_COLUMNS = "pk, res_type, res_id, version, deleted, last_updated, compartment";
     private static final RowMapper<Version> VERSION = (rs, n) -> version(rs, 1);
     private static final RowMapper<Head> HEAD = (rs, n) -> new Head(
-            rs.getLong(1), rs.getString(2), rs.getString(3), rs.getInt(4), rs.getBoolean(5), instant(rs, 6));
+            rs.getLong(1), rs.getString(2), rs.getString(3), rs.getInt(4), rs.getBoolean(5), instant(rs, 6), rs.getString(7));
 
     /*
      * Statements that join resources to a list of keys are fenced lateral lookups ({@code offset 0}) by
@@ -44,10 +45,11 @@ public class JdbcResourceStore implements ResourceStore {
             + " cross join lateral (select * from resource_version v where v.resource_pk = p.pk and v.version = r.version offset 0) v"
             + " where not r.deleted";
     /** A resource's head and its current version, by key. */
-    static final String CURRENT_OF_KEY = "select r.pk, r.res_type, r.res_id, r.version, r.deleted, r.last_updated, " + VERSION_COLUMNS
+    static final String CURRENT_OF_KEY = "select r.pk, r.res_type, r.res_id, r.version, r.deleted, r.last_updated, r.compartment, "
+            + VERSION_COLUMNS
             + " from resource r cross join lateral (select * from resource_version v where v.resource_pk = r.pk and v.version = r.version"
             + " offset 0) v where r.res_type = ? and r.res_id = ?";
-    private static final RowMapper<Current> CURRENT = (rs, n) -> new Current(HEAD.mapRow(rs, n), version(rs, 7));
+    private static final RowMapper<Current> CURRENT = (rs, n) -> new Current(HEAD.mapRow(rs, n), version(rs, 8));
     /** The live resources that reference a link key. */
     static final String LIVE_REFERRERS = "select distinct r.res_type, r.res_id from resource_link l"
             + " cross join lateral (select r.res_type, r.res_id, r.deleted from resource r where r.pk = l.source_pk offset 0) r"
@@ -69,13 +71,13 @@ public class JdbcResourceStore implements ResourceStore {
 
     @Override
     public Optional<Head> head(Key key) {
-        return jdbc.query("select pk, res_type, res_id, version, deleted, last_updated from resource where res_type = ? and res_id = ?",
+        return jdbc.query("select " + HEAD_COLUMNS + " from resource where res_type = ? and res_id = ?",
                 HEAD, key.type(), key.id()).stream().findFirst();
     }
 
     @Override
     public Optional<Head> lockHead(Key key) {
-        return jdbc.query("select pk, res_type, res_id, version, deleted, last_updated from resource where res_type = ? and res_id = ? for update",
+        return jdbc.query("select " + HEAD_COLUMNS + " from resource where res_type = ? and res_id = ? for update",
                 HEAD, key.type(), key.id()).stream().findFirst();
     }
 
@@ -106,9 +108,9 @@ public class JdbcResourceStore implements ResourceStore {
                 throw new OptimisticLockingFailureException(v.type() + "/" + v.id() + " changed concurrently");
             }
         }
-        jdbc.update("insert into resource_version (resource_pk, version, res_type, res_id, last_updated, method, deleted, key_id, payload)"
-                        + " values (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                pk, v.version(), v.type(), v.id(), lastUpdated, v.method(), v.deleted(), v.keyId(), v.payload());
+        jdbc.update("insert into resource_version (resource_pk, version, res_type, res_id, last_updated, method, deleted, key_id, payload,"
+                        + " compartment) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                pk, v.version(), v.type(), v.id(), lastUpdated, v.method(), v.deleted(), v.keyId(), v.payload(), v.compartment());
         // the rows of a live version replaced by a live one whose index the writer knows: only the tables that change
         boolean incremental = v.prior() != null && v.previous() != null && !v.previous().deleted() && !v.deleted();
         if (incremental) {
@@ -130,7 +132,7 @@ public class JdbcResourceStore implements ResourceStore {
             }
             slotSpecialties.refresh(pk, v.type(), v.id(), v.deleted() ? List.of() : v.entries());
         }
-        return new Head(pk, v.type(), v.id(), v.version(), v.deleted(), v.lastUpdated());
+        return new Head(pk, v.type(), v.id(), v.version(), v.deleted(), v.lastUpdated(), v.compartment());
     }
 
     @Override
@@ -148,7 +150,7 @@ public class JdbcResourceStore implements ResourceStore {
         Map<Long, Version> byPk = new HashMap<>();
         jdbc.query(READ_CURRENT,
                 rs -> {
-                    byPk.put(rs.getLong(9), VERSION.mapRow(rs, 0));
+                    byPk.put(rs.getLong(10), VERSION.mapRow(rs, 0));
                 },
                 (Object) pks.toArray(Long[]::new));
         List<Version> ordered = new ArrayList<>(pks.size());
@@ -243,6 +245,12 @@ public class JdbcResourceStore implements ResourceStore {
             where.append(" and v.res_id = ?");
             args.add(q.id());
         }
+        if (q.inCompartment()) {
+            where.append(q.compartment() == null ? " and v.compartment is null" : " and v.compartment = ?");
+            if (q.compartment() != null) {
+                args.add(q.compartment());
+            }
+        }
         if (q.since() != null) {
             where.append(" and v.last_updated >= ?");
             args.add(utc(q.since()));
@@ -271,7 +279,7 @@ public class JdbcResourceStore implements ResourceStore {
 
     @Override
     public List<Head> liveAfter(long afterPk, int limit) {
-        return jdbc.query("select pk, res_type, res_id, version, deleted, last_updated from resource where pk > ? and not deleted order by pk limit ?",
+        return jdbc.query("select " + HEAD_COLUMNS + " from resource where pk > ? and not deleted order by pk limit ?",
                 HEAD, afterPk, limit);
     }
 
@@ -286,6 +294,8 @@ public class JdbcResourceStore implements ResourceStore {
     @Override
     public void renameCompartment(String from, String to) {
         jdbc.update("update resource set compartment = ? where compartment = ?", to, from);
+        jdbc.update("update resource_version set compartment = ? where compartment = ?", to, from);
+        jdbc.update("update care_relationship set compartment = ? where compartment = ?", to, from);
     }
 
     @Override
@@ -295,8 +305,15 @@ public class JdbcResourceStore implements ResourceStore {
             indexRows.clear(pk);
         }
         jdbc.update("update resource set deleted = true where compartment = ?", compartment);
+        jdbc.update("delete from care_relationship where compartment = ?", compartment);
         jdbc.update("delete from binary_content where key_id = ?", keyId); // document content sealed by the same key
         return jdbc.update("update resource_version set payload = null where key_id = ?", keyId);
+    }
+
+    @Override
+    public void openCompartment(String compartment, Collection<String> grantees) {
+        jdbc.update("insert into care_relationship (grantee, compartment) select g, ? from unnest(?::text[]) g on conflict do nothing",
+                compartment, grantees.toArray(String[]::new));
     }
 
     @Override
@@ -321,7 +338,7 @@ public class JdbcResourceStore implements ResourceStore {
     /** The {@link #VERSION_COLUMNS} of a row, from column {@code first} on. */
     private static Version version(ResultSet rs, int first) throws SQLException {
         return new Version(rs.getString(first), rs.getString(first + 1), rs.getInt(first + 2), instant(rs, first + 3),
-                rs.getString(first + 4), rs.getBoolean(first + 5), rs.getString(first + 6), rs.getBytes(first + 7));
+                rs.getString(first + 4), rs.getBoolean(first + 5), rs.getString(first + 6), rs.getBytes(first + 7), rs.getString(first + 8));
     }
 
     private static Instant instant(ResultSet rs, int column) throws SQLException {

@@ -193,11 +193,13 @@ final class SlotAvailability {
     }
 
     /**
-     * The ids of the schedules a chain selects, as an array evaluated once; the inner search is a
+     * The ids of the schedules a chain (and its guards) selects, as an array evaluated once; the inner search is a
      * top-level one of its own (its aliases shadow the outer query's inside this subquery).
      */
     private static void scheduleIds(StringBuilder sql, List<Object> args, SearchValue.Chained chained) {
-        SearchSql inner = new SearchSql(new SearchQuery("Schedule", List.of(chained.inner()), List.of(), 0, 0, false));
+        List<SearchQuery.Criterion> criteria = new ArrayList<>(chained.guards());
+        criteria.add(0, chained.inner());
+        SearchSql inner = new SearchSql(new SearchQuery("Schedule", criteria, List.of(), 0, 0, false));
         sql.append("array(select r.res_id from resource r where ").append(inner.where).append(")");
         args.addAll(inner.whereArgs);
     }

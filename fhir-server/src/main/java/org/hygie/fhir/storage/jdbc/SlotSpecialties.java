@@ -105,7 +105,8 @@ final class SlotSpecialties {
 
     private static SearchQuery.Criterion chained(SearchQuery.Criterion c, String type, String param, String target) {
         if (c.param().resourceType().equals(type) && c.param().name().equals(param) && c.modifier() == null && !c.blind()
-                && c.anyOf().size() == 1 && c.anyOf().get(0) instanceof SearchValue.Chained ch && ch.targetType().equals(target)) {
+                && c.anyOf().size() == 1 && c.anyOf().get(0) instanceof SearchValue.Chained ch && ch.targetType().equals(target)
+                && ch.guards().isEmpty()) { // the projection knows nothing of a caller's restriction on the joined types
             return ch.inner();
         }
         return null;

@@ -36,42 +36,52 @@ public class FhirPathPatcher {
             }
             Operation op = Operation.of(operation, where);
             List<IBase> targets = evaluate(fhirPath, resource, op.path(), where);
-            switch (op.type()) {
-                case "add" -> add(single(targets, op, where), op, where);
-                case "insert" -> insert(resource, fhirPath, targets, op, where);
-                case "delete" -> {
-                    if (targets.size() > 1) {
-                        throw unprocessable("delete path '" + op.path() + "' matches " + targets.size() + " elements; it must match at most one", where);
-                    }
-                    if (!targets.isEmpty()) {
-                        Slot slot = locate(resource, targets.get(0), where);
-                        List<IBase> values = slot.values();
-                        values.removeIf(v -> v == targets.get(0));
-                        slot.reset(values);
-                    }
-                }
-                case "replace" -> {
-                    IBase target = single(targets, op, where);
-                    Slot slot = locate(resource, target, where);
-                    List<IBase> values = slot.values();
-                    values.replaceAll(v -> v == target ? op.value(slot.child(), fhirContext) : v);
-                    slot.reset(values);
-                }
-                case "move" -> {
-                    if (targets.isEmpty()) {
-                        throw unprocessable("move path '" + op.path() + "' matches nothing", where);
-                    }
-                    Slot slot = locate(resource, targets.get(0), where);
-                    List<IBase> values = slot.values();
-                    int source = op.index("source", values.size() - 1);
-                    int destination = op.index("destination", values.size() - 1);
-                    values.add(destination, values.remove(source));
-                    slot.reset(values);
-                }
-                default -> throw badRequest("Unknown FHIRPath Patch operation type '" + op.type() + "'", where + ".part[type]");
+            try {
+                applyOne(resource, fhirPath, op, targets, where);
+            } catch (ClassCastException | IllegalArgumentException | ca.uhn.fhir.parser.DataFormatException
+                     | ca.uhn.fhir.context.ConfigurationException wrongType) {
+                // HAPI's model refuses a value of another type than the element's: the client's mistake, not ours
+                throw unprocessable(op.type() + " at '" + op.path() + "': the value does not fit that element (wrong type)", where + ".part[value]");
             }
         }
         return resource;
+    }
+
+    private void applyOne(IBaseResource resource, IFhirPath fhirPath, Operation op, List<IBase> targets, String where) {
+        switch (op.type()) {
+            case "add" -> add(single(targets, op, where), op, where);
+            case "insert" -> insert(resource, fhirPath, targets, op, where);
+            case "delete" -> {
+                if (targets.size() > 1) {
+                    throw unprocessable("delete path '" + op.path() + "' matches " + targets.size() + " elements; it must match at most one", where);
+                }
+                if (!targets.isEmpty()) {
+                    Slot slot = locate(resource, targets.get(0), where);
+                    List<IBase> values = slot.values();
+                    values.removeIf(v -> v == targets.get(0));
+                    slot.reset(values);
+                }
+            }
+            case "replace" -> {
+                IBase target = single(targets, op, where);
+                Slot slot = locate(resource, target, where);
+                List<IBase> values = slot.values();
+                values.replaceAll(v -> v == target ? op.value(slot.child(), fhirContext) : v);
+                slot.reset(values);
+            }
+            case "move" -> {
+                if (targets.isEmpty()) {
+                    throw unprocessable("move path '" + op.path() + "' matches nothing", where);
+                }
+                Slot slot = locate(resource, targets.get(0), where);
+                List<IBase> values = slot.values();
+                int source = op.index("source", values.size() - 1);
+                int destination = op.index("destination", values.size() - 1);
+                values.add(destination, values.remove(source));
+                slot.reset(values);
+            }
+            default -> throw badRequest("Unknown FHIRPath Patch operation type '" + op.type() + "'", where + ".part[type]");
+        }
     }
 
     private void add(IBase container, Operation op, String where) {

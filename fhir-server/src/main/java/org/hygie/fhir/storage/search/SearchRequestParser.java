@@ -24,11 +24,17 @@ public class SearchRequestParser {
     private final SearchParameterRegistry registry;
     private final int defaultCount;
     private final int maxCount;
+    private final SearchLimits limits;
 
     public SearchRequestParser(SearchParameterRegistry registry, int defaultCount, int maxCount) {
+        this(registry, defaultCount, maxCount, SearchLimits.DEFAULT);
+    }
+
+    public SearchRequestParser(SearchParameterRegistry registry, int defaultCount, int maxCount, SearchLimits limits) {
         this.registry = registry;
         this.defaultCount = defaultCount;
         this.maxCount = maxCount;
+        this.limits = limits;
     }
 
     /**
@@ -44,6 +50,7 @@ public class SearchRequestParser {
                 continue;
             }
             for (String raw : entry.getValue()) {
+                checkCost(key, raw, criteria.size(), includes.size());
                 try {
                     if (key.startsWith("_include") || key.startsWith("_revinclude")) {
                         includes.add(include(type, key, raw));
@@ -65,6 +72,48 @@ public class SearchRequestParser {
         }
         return new SearchQuery(type, List.copyOf(criteria), sort(type, params), count(params), offset(params), total(params),
                 List.copyOf(includes), after(params));
+    }
+
+    /** A 400 naming the limit before a costly parameter is parsed (parsing a deep chain recurses as deep). */
+    private void checkCost(String key, String raw, int criteriaSoFar, int includesSoFar) {
+        if (key.startsWith("_include") || key.startsWith("_revinclude")) {
+            if (includesSoFar >= limits.maxIncludes()) {
+                throw tooCostly("more than " + limits.maxIncludes() + " _include/_revinclude parameters", key, "max-includes");
+            }
+            return;
+        }
+        if (criteriaSoFar >= limits.maxParameters()) {
+            throw tooCostly("more than " + limits.maxParameters() + " search parameters", key, "max-parameters");
+        }
+        int has = count(key, "_has:");
+        if (has > limits.maxHasDepth()) {
+            throw tooCostly(has + " nested _has (at most " + limits.maxHasDepth() + ")", key, "max-has-depth");
+        }
+        int chain = count(key.replace("_has:", ""), ".");
+        if (chain > limits.maxChainDepth()) {
+            throw tooCostly("a chain " + chain + " references deep (at most " + limits.maxChainDepth() + ")", key, "max-chain-depth");
+        }
+        int values = 1 + count(raw.replace("\\,", ""), ",");
+        if (values > limits.maxValuesPerParameter()) {
+            throw tooCostly(values + " values (at most " + limits.maxValuesPerParameter() + ")", key, "max-values-per-parameter");
+        }
+    }
+
+    private static int count(String text, String part) {
+        int n = 0;
+        for (int i = text.indexOf(part); i >= 0; i = text.indexOf(part, i + part.length())) {
+            n++;
+        }
+        return n;
+    }
+
+    private static ca.uhn.fhir.rest.server.exceptions.InvalidRequestException tooCostly(String what, String key, String setting) {
+        return org.hygie.fhir.error.FhirErrors.tooCostly("This search asks too much of the server: " + what + " in '" + abbreviated(key)
+                + "' (limit hygie.search." + setting + "); narrow it", abbreviated(key));
+    }
+
+    private static String abbreviated(String key) {
+        return key.length() <= 120 ? key : key.substring(0, 120) + "...";
     }
 
     /** {@code _after}: the id that ended the previous page, in insertion order (paging links carry it). */

@@ -7,7 +7,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import javax.sql.DataSource;
-import org.hygie.fhir.config.ResourceTypes;
+import org.hygie.fhir.types.ResourceTypes;
 import org.hygie.fhir.storage.Storage;
 import org.hygie.fhir.storage.jdbc.JdbcResourceStore;
 import org.hygie.fhir.storage.search.QueryString;

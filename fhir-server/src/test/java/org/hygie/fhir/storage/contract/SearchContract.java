@@ -8,7 +8,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
 import javax.sql.DataSource;
-import org.hygie.fhir.config.ResourceTypes;
+import org.hygie.fhir.types.ResourceTypes;
 import ca.uhn.fhir.rest.server.exceptions.InvalidRequestException;
 import org.hygie.fhir.crypto.CryptoSettings;
 import org.hygie.fhir.testsupport.TestCrypto;

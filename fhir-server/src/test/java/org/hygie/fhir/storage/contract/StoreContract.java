@@ -13,7 +13,7 @@ import ca.uhn.fhir.rest.server.exceptions.UnprocessableEntityException;
 import java.time.Instant;
 import java.util.List;
 import javax.sql.DataSource;
-import org.hygie.fhir.config.ResourceTypes;
+import org.hygie.fhir.types.ResourceTypes;
 import org.hygie.fhir.crypto.CryptoSettings;
 import org.hygie.fhir.testsupport.TestCrypto;
 import org.hygie.fhir.storage.ResourceService;

@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import ca.uhn.fhir.context.FhirContext;
 import java.util.ArrayList;
 import java.util.List;
-import org.hygie.fhir.config.ResourceTypes;
+import org.hygie.fhir.types.ResourceTypes;
 import org.hygie.fhir.crypto.CryptoSettings;
 import org.hygie.fhir.storage.Storage;
 import org.hygie.fhir.testsupport.TestDatabases;

@@ -9,7 +9,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
 import javax.sql.DataSource;
-import org.hygie.fhir.config.ResourceTypes;
+import org.hygie.fhir.types.ResourceTypes;
 import org.hygie.fhir.crypto.CryptoSettings;
 import org.hygie.fhir.storage.ResourceStore;
 import org.hygie.fhir.storage.Storage;

@@ -10,7 +10,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import javax.sql.DataSource;
-import org.hygie.fhir.config.ResourceTypes;
+import org.hygie.fhir.types.ResourceTypes;
 import org.hygie.fhir.crypto.CryptoSettings;
 import org.hygie.fhir.storage.ResourceStore;
 import org.hygie.fhir.storage.Storage;
