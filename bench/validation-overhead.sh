@@ -26,7 +26,7 @@ run() { # enabled round
   local patient
   patient=$(curl -s -H "Authorization: Bearer $token" -H "Content-Type: application/fhir+json" -d @"$work/patient.json" \
     "localhost:$port/fhir/Patient" | grep -o '"id":"[0-9a-f-]\{36\}"' | head -1 | cut -d'"' -f4)
-  printf '{"resourceType":"Appointment","status":"proposed","reasonCode":[{"coding":[{"system":"https://hygie.example.org/fhir/CodeSystem/appointment-reasons","code":"acute"}]}],"comment":"Toux","participant":[{"actor":{"reference":"Patient/%s"},"status":"accepted"}]}' "$patient" > "$work/appointment.json"
+  printf '{"resourceType":"Appointment","status":"proposed","reasonCode":[{"coding":[{"system":"https://fhir.hygie.health/CodeSystem/appointment-reasons","code":"acute"}]}],"comment":"Toux","participant":[{"actor":{"reference":"Patient/%s"},"status":"accepted"}]}' "$patient" > "$work/appointment.json"
   hey -n 300 -c "$concurrency" -H "Authorization: Bearer $token" -m POST -T application/fhir+json -D "$work/patient.json" "http://localhost:$port/fhir/Patient" >/dev/null
   measure "$enabled" "create Patient" -n 3000 -m POST -T application/fhir+json -D "$work/patient.json" "http://localhost:$port/fhir/Patient"
   measure "$enabled" "create Appointment" -n 3000 -m POST -T application/fhir+json -D "$work/appointment.json" "http://localhost:$port/fhir/Appointment"

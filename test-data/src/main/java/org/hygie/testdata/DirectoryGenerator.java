@@ -34,8 +34,8 @@ public final class DirectoryGenerator {
     static final String INS_TEST = "urn:oid:1.2.250.1.213.1.4.10";
     static final String IDNPS = "urn:oid:1.2.250.1.71.4.2.1";
     static final String PROFESSION = "https://mos.esante.gouv.fr/NOS/TRE_G15-ProfessionSante/FHIR/TRE-G15-ProfessionSante";
-    static final String VISIT_TYPES = "https://hygie.example.org/fhir/CodeSystem/visit-types";
-    static final String REASONS = "https://hygie.example.org/fhir/CodeSystem/appointment-reasons";
+    static final String VISIT_TYPES = "https://fhir.hygie.health/CodeSystem/visit-types";
+    static final String REASONS = "https://fhir.hygie.health/CodeSystem/appointment-reasons";
     static final String[] REASON_CODES = {"first-visit", "follow-up", "acute", "renewal", "results", "certificate", "vaccination", "prevention"};
     /** Opening hours of every role, as slot generation reads them: weekdays 9:00-12:00 and 14:00-18:00. */
     static final String WEEKLY_HOURS = "{\"daysOfWeek\":[\"mon\",\"tue\",\"wed\",\"thu\",\"fri\"],\"availableStartTime\":\"09:00:00\","

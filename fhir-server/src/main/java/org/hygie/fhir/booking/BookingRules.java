@@ -39,17 +39,26 @@ import org.hl7.fhir.r4.model.Slot.SlotStatus;
  */
 public final class BookingRules {
     /** Appointment extension: until when a $hold keeps the slots; then the hold may be taken over or swept. */
-    public static final String HOLD_EXPIRES = "https://hygie.example.org/fhir/StructureDefinition/hold-expires";
+    public static String holdExpiresUrl() {
+        return org.hygie.fhir.types.Canonicals.url("StructureDefinition/hold-expires");
+    }
+
     static final String EXPIRED_HOLD_REASON = "hold expired";
     /**
      * Appointment extension (valueReference): who made the booking when it is not the patient (a
      * secretariat, a call-centre agent, a relative). Set when the appointment is created, then kept:
      * an update cannot change or drop it. An end user may only name themselves ({@link #mayClaim}).
      */
-    public static final String BOOKED_BY = "https://hygie.example.org/fhir/StructureDefinition/booked-by";
+    public static String bookedByUrl() {
+        return org.hygie.fhir.types.Canonicals.url("StructureDefinition/booked-by");
+    }
+
     private static final Set<String> AGENT_TYPES = Set.of("Practitioner", "PractitionerRole", "RelatedPerson", "Organization", "Patient");
     /** Schedule extension (valueCode instant | on-request): on-request schedules take booking requests only. */
-    public static final String BOOKING_MODE = "https://hygie.example.org/fhir/StructureDefinition/booking-mode";
+    public static String bookingModeUrl() {
+        return org.hygie.fhir.types.Canonicals.url("StructureDefinition/booking-mode");
+    }
+
 
     private final ResourceService service;
     private final SlotReservations reservations;
@@ -106,7 +115,7 @@ public final class BookingRules {
             Set<String> wanted = AppointmentStates.reservesSlots(status) ? slotIds(appointment) : Set.of();
             Instant holdUntil = status == AppointmentStatus.PENDING ? holdExpiry(appointment) : null;
             if (holdUntil == null) {
-                appointment.getExtension().removeIf(e -> HOLD_EXPIRES.equals(e.getUrl()));
+                appointment.getExtension().removeIf(e -> holdExpiresUrl().equals(e.getUrl()));
             }
             for (String slotId : held.keySet()) {
                 if (!wanted.contains(slotId)) {
@@ -259,7 +268,7 @@ public final class BookingRules {
             return false;
         }
         Schedule schedule = (Schedule) service.read(new ResourceStore.Key("Schedule", scheduleId));
-        Extension mode = schedule.getExtensionByUrl(BOOKING_MODE);
+        Extension mode = schedule.getExtensionByUrl(bookingModeUrl());
         return mode != null && mode.getValue() != null && "on-request".equals(mode.getValue().primitiveValue());
     }
 
@@ -288,13 +297,20 @@ public final class BookingRules {
             }
             Appointment appointment = ((Appointment) locked.resource()).copy();
             String actor = response.getActor().getReference();
-            if (actor == null || !mayClaim(actor)) {
+            if (actor == null) {
+                throw unprocessable("AppointmentResponse.actor says who answers: it is required to act on " + appointmentKey,
+                        "AppointmentResponse.actor");
+            }
+            if (!mayClaim(actor)) {
                 throw forbidden("AppointmentResponse.actor is the one answering: the user of the token, not " + actor);
             }
             Appointment.AppointmentParticipantComponent participant = appointment.getParticipant().stream()
-                    .filter(p -> actor != null && actor.equals(p.getActor().getReference())).findFirst()
-                    .orElseThrow(() -> unprocessable("AppointmentResponse.actor (" + actor + ") is not a participant of " + appointmentKey,
-                            "AppointmentResponse.actor"));
+                    .filter(p -> actor.equals(p.getActor().getReference())).findFirst()
+                    .orElseGet(() -> openSeat(appointment, response));
+            if (participant == null) {
+                throw unprocessable("AppointmentResponse.actor (" + actor + ") is not a participant of " + appointmentKey
+                        + ", nor fills a participant of its type that has no actor yet", "AppointmentResponse.actor");
+            }
             ParticipationStatus answer = ParticipationStatus.fromCode(response.getParticipantStatus().toCode());
             participant.setStatus(answer);
             AppointmentStatus status = appointment.getStatus();
@@ -312,14 +328,33 @@ public final class BookingRules {
         }
     }
 
+    /**
+     * The participant a response's actor fills when the appointment names no one in that place yet (R4's
+     * request/response flow: "any attending practitioner", type ATND and no actor): the only one without an actor
+     * whose type matches the response's participantType (or the only one without an actor, when the response
+     * gives no type). It then names the actor.
+     */
+    private static Appointment.AppointmentParticipantComponent openSeat(Appointment appointment, AppointmentResponse response) {
+        List<Appointment.AppointmentParticipantComponent> open = appointment.getParticipant().stream()
+                .filter(p -> !p.getActor().hasReference())
+                .filter(p -> !response.hasParticipantType() || p.getType().stream().anyMatch(t -> response.getParticipantType().stream()
+                        .anyMatch(r -> r.getCoding().stream().anyMatch(c -> t.getCoding().stream().anyMatch(c::equalsShallow)))))
+                .toList();
+        if (open.size() != 1) {
+            return null;
+        }
+        open.get(0).setActor(new Reference(response.getActor().getReference()).setDisplay(response.getActor().getDisplay()));
+        return open.get(0);
+    }
+
     /** The booked-by extension: a local reference to an agent, fixed once the appointment exists. */
     private static void bookedBy(Appointment next, Appointment before) {
-        Extension now = next.getExtensionByUrl(BOOKED_BY);
-        Extension then = before == null ? null : before.getExtensionByUrl(BOOKED_BY);
+        Extension now = next.getExtensionByUrl(bookedByUrl());
+        Extension then = before == null ? null : before.getExtensionByUrl(bookedByUrl());
         if (then != null) {
             if (now == null || !then.getValue().equalsDeep(now.getValue())) {
                 throw unprocessable("Who booked an appointment is recorded once: the booked-by extension cannot be changed or removed",
-                        "Appointment.extension('" + BOOKED_BY + "')");
+                        "Appointment.extension('" + bookedByUrl() + "')");
             }
             return;
         }
@@ -327,7 +362,7 @@ public final class BookingRules {
                 || ref.getReferenceElement().getResourceType() == null || !AGENT_TYPES.contains(ref.getReferenceElement().getResourceType())
                 || ref.getReferenceElement().getIdPart() == null)) {
             throw unprocessable("booked-by must be a local reference to a Practitioner, PractitionerRole, RelatedPerson, Organization"
-                    + " or Patient", "Appointment.extension('" + BOOKED_BY + "')");
+                    + " or Patient", "Appointment.extension('" + bookedByUrl() + "')");
         }
         if (now != null && !mayClaim(((Reference) now.getValue()).getReference())) {
             throw forbidden("booked-by names someone else than the user of the token (" + ((Reference) now.getValue()).getReference() + ")");
@@ -419,7 +454,7 @@ public final class BookingRules {
     }
 
     static Instant holdExpiry(Appointment appointment) {
-        Extension ext = appointment.getExtensionByUrl(HOLD_EXPIRES);
+        Extension ext = appointment.getExtensionByUrl(holdExpiresUrl());
         return ext != null && ext.getValue() instanceof InstantType t && t.getValue() != null ? t.getValue().toInstant() : null;
     }
 }

@@ -40,9 +40,10 @@ public final class BookingService {
     static final int MAX_SCHEDULES = 10_000;
 
     /** ITI-115 inputs; lists are ORed, different criteria ANDed. */
+    /** {@code count} proposals from the {@code offset}-th (free slots by start time). */
     public record FindRequest(Date start, Date end, List<String> specialties, List<String> visitTypes, List<String> practitioners,
                               List<String> organizations, List<String> locations, List<String> locationStrings,
-                              List<String> patients, int count) {}
+                              List<String> patients, int count, int offset) {}
 
     public record Proposals(List<Appointment> appointments, int total) {}
 
@@ -80,6 +81,7 @@ public final class BookingService {
         slotParams.put("start", new String[] {"ge" + new InstantType(request.start()).getValueAsString()});
         slotParams.put("end", new String[] {"le" + new InstantType(request.end()).getValueAsString()});
         slotParams.put("_count", new String[] {Integer.toString(request.count())});
+        slotParams.put("_offset", new String[] {Integer.toString(request.offset())});
         slotParams.put("_total", new String[] {"accurate"});
         slotParams.put("_sort", new String[] {"start"});
         if (!request.visitTypes().isEmpty()) {
@@ -149,6 +151,21 @@ public final class BookingService {
         return admitted;
     }
 
+    /**
+     * The proposal {@code Appointment/find-<slot>} that $find returned, read again (its fullUrl resolves): 404 once
+     * the slot is no longer free.
+     */
+    public Appointment proposal(String proposalId) {
+        String slotId = proposalId.substring(PROPOSAL_PREFIX.length());
+        Slot slot = (Slot) service.read(new ResourceStore.Key("Slot", slotId));
+        if (slot.getStatus() != Slot.SlotStatus.FREE) {
+            throw org.hygie.fhir.error.FhirErrors.notFound("Appointment/" + proposalId + " is not proposed any more: Slot/" + slotId
+                    + " is " + slot.getStatus().toCode() + "; search again with $find");
+        }
+        Schedule schedule = (Schedule) service.read(new ResourceStore.Key("Schedule", slot.getSchedule().getReferenceElement().getIdPart()));
+        return proposal(slot, schedule, List.of());
+    }
+
     /** What $find returns for a free slot: a proposed Appointment, not stored, whose id names the slot. */
     Appointment proposal(Slot slot, Schedule schedule, List<String> patients) {
         Appointment a = new Appointment();
@@ -188,7 +205,7 @@ public final class BookingService {
             }
             appointment.setStatus(AppointmentStatus.PENDING);
             addPatient(appointment, actingPatient);
-            appointment.addExtension(BookingRules.HOLD_EXPIRES, new InstantType(Date.from(clock.instant().plus(holdDuration))));
+            appointment.addExtension(BookingRules.holdExpiresUrl(), new InstantType(Date.from(clock.instant().plus(holdDuration))));
             return (Appointment) store(appointment, writes);
         });
     }
@@ -241,8 +258,8 @@ public final class BookingService {
             if (comment != null) {
                 appointment.setComment(comment);
             }
-            if (bookedBy != null && appointment.getExtensionByUrl(BookingRules.BOOKED_BY) == null) {
-                appointment.addExtension(BookingRules.BOOKED_BY, new Reference(bookedBy));
+            if (bookedBy != null && appointment.getExtensionByUrl(BookingRules.bookedByUrl()) == null) {
+                appointment.addExtension(BookingRules.bookedByUrl(), new Reference(bookedBy));
             }
             return (Appointment) store(appointment, writes);
         });

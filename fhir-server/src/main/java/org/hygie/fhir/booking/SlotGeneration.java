@@ -37,7 +37,10 @@ import org.hl7.fhir.r4.model.Slot;
  * one schedule queue on its row lock.
  */
 public final class SlotGeneration {
-    public static final String TIMEZONE_EXTENSION = "http://hl7.org/fhir/StructureDefinition/timezone";
+    /** Hygie's Schedule extension (HL7's timezone extension is for date and time elements, not for a Schedule). */
+    public static String timezoneUrl() {
+        return org.hygie.fhir.types.Canonicals.url("StructureDefinition/schedule-timezone");
+    }
     public static final ZoneId DEFAULT_ZONE = ZoneId.of("Europe/Paris");
     /** SMART Scheduling Links extensions a Schedule may carry for its slots (booking without a digital account). */
     private static final Set<String> COPIED_EXTENSIONS = Set.of(
@@ -184,7 +187,7 @@ public final class SlotGeneration {
     private static ZoneId zone(String timeZone, Schedule schedule) {
         String name = timeZone;
         if (name == null) {
-            Extension ext = schedule.getExtensionByUrl(TIMEZONE_EXTENSION);
+            Extension ext = schedule.getExtensionByUrl(timezoneUrl());
             name = ext == null || ext.getValue() == null ? null : ext.getValue().primitiveValue();
         }
         if (name == null) {

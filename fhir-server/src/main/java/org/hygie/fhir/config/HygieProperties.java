@@ -30,7 +30,14 @@ public record HygieProperties(
         @DefaultValue Documents documents,
         @DefaultValue Validation validation,
         @DefaultValue Database database,
-        @DefaultValue RequestBody requestBody) {
+        @DefaultValue RequestBody requestBody,
+        @DefaultValue Conformance conformance) {
+
+    /**
+     * @param canonicalBase the base of every canonical Hygie defines (default {@link org.hygie.fhir.types.Canonicals#DEFAULT_BASE}):
+     *                      an operator republishing the implementation guide under its own domain sets it before any data is stored
+     */
+    public record Conformance(String canonicalBase) {}
 
     /**
      * @param grace             how long a request body may take before its rate counts

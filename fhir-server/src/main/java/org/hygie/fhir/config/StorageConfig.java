@@ -38,8 +38,18 @@ class StorageConfig {
     Storage storage(FhirContext fhirContext, DataSource dataSource, PlatformTransactionManager transactions,
                     CryptoSettings crypto, HygieProperties properties, FlywayMigrationInitializer migrated) {
         warnIfAutovacuumOff(dataSource);
-        return Storage.assemble(fhirContext, ResourceTypes.ALL, dataSource, transactions, crypto,
+        // before the packages are read: every canonical Hygie defines is under this base
+        org.hygie.fhir.types.Canonicals.use(properties.conformance().canonicalBase());
+        Storage storage = Storage.assemble(fhirContext, ResourceTypes.ALL, dataSource, transactions, crypto,
                 properties.search().defaultPageSize(), properties.search().maxPageSize(), properties.search().limits());
+        // stored resources carry these URLs (extensions, codes): the base a database was created with stays its base
+        String recorded = storage.transactions().execute(s -> storage.settings().putIfAbsent("conformance.canonical-base",
+                org.hygie.fhir.types.Canonicals.base()));
+        if (!org.hygie.fhir.types.Canonicals.base().equals(recorded)) {
+            throw new IllegalStateException("This database was created with the canonical base " + recorded
+                    + "; hygie.conformance.canonical-base cannot change once data is stored (it is " + org.hygie.fhir.types.Canonicals.base() + ")");
+        }
+        return storage;
     }
 
     /**

@@ -19,13 +19,16 @@ import org.hl7.fhir.r4.model.StringType;
 
 /**
  * Keeps Binary content out of the resource payload: a Binary written with {@code data} has it moved to the
- * {@link ContentStore} and is stored with a {@value #CONTENT} extension on its meta instead (Binary has no
+ * {@link ContentStore} and is stored with a binary-content extension on its meta instead (Binary has no
  * extensions of its own: content id, size, SHA-1), which {@link #inline} turns back into {@code data} for
  * FHIR responses. Clients never set that extension themselves: the only other way in is content the
  * server has just streamed, handed over as user data ({@link #streamed}), which no request body can carry.
  */
 public final class BinaryContent implements WriteRule {
-    public static final String CONTENT = "https://hygie.example.org/fhir/StructureDefinition/binary-content";
+    public static String contentUrl() {
+        return org.hygie.fhir.types.Canonicals.url("StructureDefinition/binary-content");
+    }
+
     private static final String STREAMED = BinaryContent.class.getName() + ".streamed";
 
     /** The stored content a Binary names. */
@@ -52,8 +55,8 @@ public final class BinaryContent implements WriteRule {
             return;
         }
         Ref streamed = (Ref) binary.getUserData(STREAMED);
-        Extension claimed = binary.getMeta().getExtensionByUrl(CONTENT);
-        binary.getMeta().getExtension().removeIf(e -> CONTENT.equals(e.getUrl()));
+        Extension claimed = binary.getMeta().getExtensionByUrl(contentUrl());
+        binary.getMeta().getExtension().removeIf(e -> contentUrl().equals(e.getUrl()));
         if (streamed != null) {
             attach(binary, streamed);
         } else if (binary.hasData()) {
@@ -65,8 +68,13 @@ public final class BinaryContent implements WriteRule {
                 throw new UncheckedIOException(e);
             }
         } else if (claimed != null) {
-            throw unprocessable("The " + CONTENT + " extension is managed by the server: send the content as Binary.data"
-                    + " or as the raw body of POST/PUT Binary", "Binary.meta.extension");
+            // a change of metadata only (a PATCH of the stored version) keeps the content it had; naming any other is refused
+            Extension had = previous.get() instanceof Binary before ? before.getMeta().getExtensionByUrl(contentUrl()) : null;
+            if (had == null || !had.equalsDeep(claimed)) {
+                throw unprocessable("The " + contentUrl() + " extension is managed by the server: send the content as Binary.data"
+                        + " or as the raw body of POST/PUT Binary", "Binary.meta.extension");
+            }
+            binary.getMeta().addExtension(claimed);
         }
     }
 
@@ -76,7 +84,7 @@ public final class BinaryContent implements WriteRule {
     }
 
     private static void attach(Binary binary, Ref ref) {
-        Extension ext = binary.getMeta().addExtension().setUrl(CONTENT);
+        Extension ext = binary.getMeta().addExtension().setUrl(contentUrl());
         ext.addExtension("id", new StringType(ref.contentId()));
         ext.addExtension("size", new DecimalType(ref.size()));
         ext.addExtension("sha1", new Base64BinaryType(ref.sha1()));
@@ -84,7 +92,7 @@ public final class BinaryContent implements WriteRule {
 
     /** The content a stored Binary names, or null. */
     public static Ref ref(Binary binary) {
-        Extension ext = binary.getMeta().getExtensionByUrl(CONTENT);
+        Extension ext = binary.getMeta().getExtensionByUrl(contentUrl());
         if (ext == null || ext.getExtensionByUrl("id") == null) {
             return null;
         }
@@ -115,7 +123,7 @@ public final class BinaryContent implements WriteRule {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        binary.getMeta().getExtension().removeIf(e -> CONTENT.equals(e.getUrl()));
+        binary.getMeta().getExtension().removeIf(e -> contentUrl().equals(e.getUrl()));
         binary.setData(out.toByteArray());
     }
 }

@@ -53,8 +53,10 @@ public final class ScopeAccessControl implements AccessControl {
             return Restriction.NONE;
         }
         char letter = letter(interaction);
-        if (type.equals("AuditEvent") && letter != 'r' && letter != 's') {
-            throw forbidden("AuditEvents are written by the server only, and never changed");
+        if (letter != 'r' && letter != 's' && serverWritten(type)) {
+            throw methodNotAllowed(type.equals("AuditEvent") ? "AuditEvents are written by the server only, and never changed"
+                    : type + " resources are published by the server from its implementation guide and terminology packages:"
+                    + " read-only through the API (the server validates with them)");
         }
         boolean publicRead = ResourceTypes.isPublic(type) && (letter == 'r' || letter == 's');
         Optional<SmartScope> scope = caller.scopes().stream()
@@ -135,6 +137,19 @@ public final class ScopeAccessControl implements AccessControl {
             return reach != null ? reach : new Restriction(Set.of(), false, Map.of());
         }
         return new Restriction(Set.of(caller.patientId()), true, Map.of());
+    }
+
+    /** Types only the server writes: the audit trail and the definitions it publishes (and validates with). */
+    public static boolean serverWritten(String type) {
+        ResourceTypes.Kind kind = ResourceTypes.kind(type);
+        return kind == ResourceTypes.Kind.AUDIT || kind == ResourceTypes.Kind.CONFORMANCE;
+    }
+
+    private static ca.uhn.fhir.rest.server.exceptions.MethodNotAllowedException methodNotAllowed(String message) {
+        ca.uhn.fhir.rest.server.exceptions.MethodNotAllowedException refused = new ca.uhn.fhir.rest.server.exceptions.MethodNotAllowedException(message);
+        refused.setOperationOutcome(org.hygie.fhir.error.FhirErrors.outcome(org.hl7.fhir.r4.model.OperationOutcome.IssueType.NOTSUPPORTED,
+                message, null));
+        return refused;
     }
 
     private static Restriction publicOnly(Map<String, String[]> criteria) {

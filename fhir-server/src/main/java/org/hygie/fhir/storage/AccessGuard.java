@@ -118,6 +118,12 @@ final class AccessGuard {
         return restricted.criteria().size() == 1 || !keys.apply(restricted).isEmpty();
     }
 
+    /** Resources of {@code type} in the compartment named {@code key} (nothing for a type never in one). */
+    SearchQuery.Criterion compartmentCriterion(String type, String key) {
+        return Compartments.mayHoldPatientData(registry, type)
+                ? new SearchQuery.Criterion(compartmentParam(type), null, List.of(new SearchValue.Compartment(key))) : nothing(type);
+    }
+
     private static SearchParam compartmentParam(String type) {
         return new SearchParam(type, COMPARTMENT, RestSearchParameterTypeEnum.SPECIAL, null, null, Set.of(), false, null);
     }

@@ -11,8 +11,10 @@ import org.hygie.fhir.storage.index.SearchParameterRegistry;
 
 /**
  * Referential integrity of what a request or transaction wrote, checked once before commit against the
- * final state: every local reference points to a live resource this server holds, and nothing deleted
- * is still referenced (unless the delete cascaded).
+ * final state: every local reference to a type this server holds points to a live resource, and nothing
+ * deleted is still referenced (unless the delete cascaded). References to types it does not hold
+ * (Encounter, Condition, Endpoint...) are kept as written and not resolved: standard data that points to
+ * the rest of a record loads, and such a reference is never followed (no include, chain or reach).
  */
 final class ReferentialIntegrity {
     private final ResourceStore store;
@@ -27,14 +29,14 @@ final class ReferentialIntegrity {
 
     void verify(WriteSet writes) {
         List<Map.Entry<ResourceStore.Key, String>> held = new ArrayList<>();
-        writes.references.values().forEach(m -> held.addAll(m.entrySet()));
+        writes.references.values().forEach(m -> m.entrySet().stream()
+                // a reference to a type this server does not hold (Encounter, Condition...) is kept as written, unresolved
+                .filter(ref -> ref.getKey().type().equals("urn") || registry.supportsType(ref.getKey().type()))
+                .forEach(held::add));
         for (Map.Entry<ResourceStore.Key, String> ref : held) {
             ResourceStore.Key target = ref.getKey();
             if (target.type().equals("urn")) {
                 throw StorageErrors.danglingReference(target.id(), ref.getValue(), "does not resolve to any entry of the request");
-            }
-            if (!registry.supportsType(target.type())) {
-                throw StorageErrors.danglingReference(target.toString(), ref.getValue(), "names a resource type this server does not hold");
             }
         }
         Set<ResourceStore.Key> missing = store.missing(held.stream().map(Map.Entry::getKey).toList());

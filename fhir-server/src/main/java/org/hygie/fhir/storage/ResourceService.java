@@ -125,6 +125,11 @@ public class ResourceService {
         rules.computeIfAbsent(rule.resourceType(), t -> new java.util.concurrent.CopyOnWriteArrayList<>()).add(rule);
     }
 
+    /** Serializes the writers that take {@code name} until the caller's transaction ends, on every instance (see ResourceStore#lockName). */
+    public void lockName(String name) {
+        store.lockName(name);
+    }
+
     /** Locks a resource's row until the caller's transaction ends (no-op when it does not exist): lock ordering. */
     public void lock(ResourceStore.Key key) {
         store.lockHead(key);
@@ -216,6 +221,9 @@ public class ResourceService {
             Map<ResourceStore.Key, String> held = writes.references.getOrDefault(written, Map.of());
             for (Map.Entry<ResourceStore.Key, String> ref : held.entrySet()) {
                 ResourceStore.Key target = ref.getKey();
+                if (!registry.supportsType(target.type())) {
+                    continue; // a type not held: never resolved, so it reaches nothing
+                }
                 if (!guard.reachable(target, guard.control().reach(target.type()), searches::unrestrictedKeys)) {
                     throw StorageErrors.danglingReference(target.toString(), ref.getValue(), "points to no existing resource");
                 }
@@ -296,7 +304,11 @@ public class ResourceService {
         return update(match, resource, null, writes);
     }
 
-    /** Logical delete. Deleting a deleted resource changes nothing; deleting one that never existed is a 404. */
+    /**
+     * Logical delete. Deleting a deleted resource, one that never existed or one out of the caller's reach
+     * changes nothing and answers alike (R4: 200 or 204 when the resource does not exist): the outcome has
+     * no key.
+     */
     public Outcome delete(ResourceStore.Key key, boolean cascade, WriteSet writes) {
         return delete(key, cascade, writes, 0);
     }
@@ -304,10 +316,12 @@ public class ResourceService {
     private Outcome delete(ResourceStore.Key key, boolean cascade, WriteSet writes, int depth) {
         supportedType(key.type());
         AccessControl.Restriction restriction = guard.restriction(key.type(), AccessControl.Interaction.DELETE);
-        guard.checkReachable(key, restriction, searches::unrestrictedKeys); // deleted ones included: 404, as unknown
-        ResourceStore.Head head = store.lockHead(key).orElseThrow(() -> notFound(key + " is not known"));
-        if (head.deleted()) {
-            return new Outcome(null, key, head.version(), head.lastUpdated(), false);
+        if (!guard.reachable(key, restriction, searches::unrestrictedKeys)) { // deleted ones included: as unknown
+            return new Outcome(null, null, 0, null, false);
+        }
+        ResourceStore.Head head = store.lockHead(key).orElse(null);
+        if (head == null || head.deleted()) {
+            return new Outcome(null, null, 0, null, false);
         }
         if (cascade) {
             if (depth > CASCADE_DEPTH_LIMIT) {
@@ -464,7 +478,8 @@ public class ResourceService {
                 }
             }
             for (ResourceStore.Key target : references) {
-                if (!guard.reachable(target, guard.control().reach(target.type()), searches::unrestrictedKeys)) {
+                if (registry.supportsType(target.type())
+                        && !guard.reachable(target, guard.control().reach(target.type()), searches::unrestrictedKeys)) {
                     throw StorageErrors.danglingReference(target.toString(), type, "points to no existing resource");
                 }
             }
@@ -488,6 +503,13 @@ public class ResourceService {
      */
     private boolean inCurrentCompartment(ResourceStore.Key key, ResourceStore.Version version) {
         return store.head(key).map(h -> java.util.Objects.equals(h.compartment(), version.compartment())).orElse(false);
+    }
+
+    /** {@code query} limited to the compartment of {@code patientId} (a compartment search: [base]/Patient/id/Type). */
+    public SearchQuery inCompartment(SearchQuery query, String patientId) {
+        java.util.List<SearchQuery.Criterion> criteria = new java.util.ArrayList<>(query.criteria());
+        criteria.add(guard.compartmentCriterion(query.resourceType(), protector.compartmentKey(patientId)));
+        return query.withCriteria(List.copyOf(criteria));
     }
 
     public Found search(SearchQuery query) {

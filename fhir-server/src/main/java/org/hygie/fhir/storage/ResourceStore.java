@@ -125,6 +125,12 @@ public interface ResourceStore {
      */
     int erase(String compartment, String keyId);
 
+    /**
+     * Serializes, until the transaction ends, every writer that takes the same {@code name} (a value that must stay
+     * unique, say), on any number of server instances.
+     */
+    void lockName(String name);
+
     /** Records that the compartment is open to each of {@code grantees} (a care relationship); idempotent. */
     void openCompartment(String compartment, Collection<String> grantees);
 

@@ -131,6 +131,13 @@ public class TerminologyOperations {
         if (filter != null) {
             expansion.addParameter().setName("filter").setValue(new StringType(filter.getValue()));
         }
+        // what R4 requires of an expansion (status, timestamp), and which ValueSet it expands
+        expanded.setUrl(target.getUrl()).setVersion(target.getVersion()).setName(target.getName()).setStatus(target.hasStatus()
+                ? target.getStatus() : org.hl7.fhir.r4.model.Enumerations.PublicationStatus.ACTIVE);
+        expansion.setTimestamp(new java.util.Date());
+        if (!expansion.hasIdentifier()) {
+            expansion.setIdentifier("urn:uuid:" + java.util.UUID.randomUUID());
+        }
         return expanded;
     }
 

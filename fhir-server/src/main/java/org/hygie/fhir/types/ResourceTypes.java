@@ -61,6 +61,17 @@ public final class ResourceTypes {
                 .collect(Collectors.toUnmodifiableSet());
     }
 
+    /** Whether clients may create, update and delete resources of the type (the server writes the others itself). */
+    public static boolean clientWritable(String type) {
+        Kind kind = KINDS.get(type);
+        return kind == Kind.PATIENT_DATA || kind == Kind.DIRECTORY;
+    }
+
+    /** Whether resources of the type may be deleted: documents never are (withdrawn by status, MHD / ANS PDSm). */
+    public static boolean deletable(String type) {
+        return clientWritable(type) && !type.equals("DocumentReference");
+    }
+
     /** Readable by anyone (the directory and the published definitions). */
     public static boolean isPublic(String type) {
         Kind kind = KINDS.get(type);

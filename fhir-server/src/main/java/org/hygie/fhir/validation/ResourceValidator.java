@@ -45,11 +45,17 @@ public final class ResourceValidator {
     private static final int REUSES = 1000;
 
     /** IHE's and ANS's comprehensive DocumentReference profiles, checked with Hygie's local equivalent (their packages are not here). */
-    static final Map<String, String> EQUIVALENT_PROFILES = Map.of(
-            "https://profiles.ihe.net/ITI/MHD/StructureDefinition/IHE.MHD.Comprehensive.DocumentReference",
-            "https://hygie.example.org/fhir/StructureDefinition/hygie-documentreference-comprehensive",
-            "https://interop.esante.gouv.fr/ig/fhir/pdsm/StructureDefinition/pdsm-comprehensive-document-reference",
-            "https://hygie.example.org/fhir/StructureDefinition/hygie-documentreference-comprehensive");
+    static Map<String, String> equivalentProfiles() {
+        String local = org.hygie.fhir.types.Canonicals.url("StructureDefinition/hygie-documentreference-comprehensive");
+        return Map.of("https://profiles.ihe.net/ITI/MHD/StructureDefinition/IHE.MHD.Comprehensive.DocumentReference", local,
+                "https://interop.esante.gouv.fr/ig/fhir/pdsm/StructureDefinition/pdsm-comprehensive-document-reference", local);
+    }
+
+    /**
+     * A type profile a package relies on that no package here defines (the SAS guide's FR Core datatypes: FR
+     * Core is not obtainable offline): a warning that it was not checked, not a refusal of what the rest allows.
+     */
+    private static final Set<String> NOT_CHECKED = Set.of("Validation_VAL_Unknown_Profile");
 
     /** Messages HAPI's validator drops too: unknown claimed profiles are not an error here. */
     private static final Set<String> DROPPED = Set.of("Validation_VAL_Profile_Unknown", "VALIDATION_VAL_PROFILE_UNKNOWN_NOT_POLICY",
@@ -86,10 +92,12 @@ public final class ResourceValidator {
         this.definitions = support.structureDefinitions();
         this.worker = new RememberingWorkerContext(support.chain());
         for (StructureDefinition sd : support.structureDefinitions()) {
-            if (sd.getKind() == StructureDefinition.StructureDefinitionKind.RESOURCE) {
+            // Hygie's own profiles apply to every resource of their type; a dependency's (SAS) only when claimed
+            boolean own = sd.getUrl().startsWith(org.hygie.fhir.types.Canonicals.base() + "/");
+            if (own && sd.getKind() == StructureDefinition.StructureDefinitionKind.RESOURCE) {
                 profiles.add(sd.getUrl());
             }
-            if (org.hygie.fhir.config.ConformancePackages.isTypeProfile(sd)) {
+            if (own && org.hygie.fhir.config.ConformancePackages.isTypeProfile(sd)) {
                 profileOfType.put(sd.getType(), sd.getUrl());
             }
         }
@@ -133,7 +141,7 @@ public final class ResourceValidator {
 
     /** Whether {@code url} names a profile the validator knows (core or implementation guide). */
     public boolean knows(String url) {
-        return worker.fetchResource(org.hl7.fhir.r5.model.StructureDefinition.class, EQUIVALENT_PROFILES.getOrDefault(url, url)) != null;
+        return worker.fetchResource(org.hl7.fhir.r5.model.StructureDefinition.class, equivalentProfiles().getOrDefault(url, url)) != null;
     }
 
     /**
@@ -142,15 +150,23 @@ public final class ResourceValidator {
      * @param extraProfile a profile to check as well ($validate's {@code profile} parameter), or null
      */
     public OperationOutcome validate(IBaseResource resource, String extraProfile) {
+        List<String> claimed = resource instanceof Resource r ? r.getMeta().getProfile().stream().map(p -> p.getValue()).toList() : List.of();
+        byte[] json = fhirContext.newJsonParser().encodeResourceToString(resource).getBytes(StandardCharsets.UTF_8);
+        return validate(resource.fhirType(), json, claimed, extraProfile);
+    }
+
+    /**
+     * As {@link #validate(IBaseResource, String)}, for a resource as a client sent it (JSON), not parsed first: a
+     * value the parser would refuse (a code outside its value set) is then reported as an issue ({@code $validate}).
+     */
+    public OperationOutcome validate(String type, byte[] json, List<String> claimedProfiles, String extraProfile) {
         Set<String> urls = new LinkedHashSet<>();
-        if (profileOf(resource.fhirType()) != null) {
-            urls.add(profileOf(resource.fhirType()));
+        if (profileOf(type) != null) {
+            urls.add(profileOf(type));
         }
-        if (resource instanceof Resource r) {
-            r.getMeta().getProfile().forEach(p -> urls.add(EQUIVALENT_PROFILES.getOrDefault(p.getValue(), p.getValue())));
-        }
+        claimedProfiles.forEach(p -> urls.add(equivalentProfiles().getOrDefault(p, p)));
         if (extraProfile != null) {
-            urls.add(EQUIVALENT_PROFILES.getOrDefault(extraProfile, extraProfile));
+            urls.add(equivalentProfiles().getOrDefault(extraProfile, extraProfile));
         }
         List<org.hl7.fhir.r5.model.StructureDefinition> checked = new ArrayList<>();
         for (String url : urls) {
@@ -159,7 +175,6 @@ public final class ResourceValidator {
                 checked.add(sd);
             }
         }
-        byte[] json = fhirContext.newJsonParser().encodeResourceToString(resource).getBytes(StandardCharsets.UTF_8);
         List<ValidationMessage> messages = new ArrayList<>();
         slots.acquireUninterruptibly();
         Reused reused = null;
@@ -184,10 +199,12 @@ public final class ResourceValidator {
                     || message.getMessageId() != null && DROPPED.contains(message.getMessageId())) {
                 continue;
             }
+            boolean notChecked = message.getMessageId() != null && NOT_CHECKED.contains(message.getMessageId());
             OperationOutcome.OperationOutcomeIssueComponent issue = outcome.addIssue()
-                    .setSeverity(severity)
+                    .setSeverity(notChecked ? OperationOutcome.IssueSeverity.WARNING : severity)
                     .setCode(OperationOutcome.IssueType.PROCESSING)
-                    .setDiagnostics(message.getMessage());
+                    .setDiagnostics(notChecked ? message.getMessage() + " (not checked: this server does not have that definition)"
+                            : message.getMessage());
             if (message.getLocation() != null) {
                 issue.addExpression(message.getLocation());
             }
@@ -236,7 +253,7 @@ public final class ResourceValidator {
     /** Configured as HAPI's ValidatorWrapper configures it; unknown extensions allowed (other IGs' extensions are welcome). */
     private InstanceValidator newInstanceValidator() {
         InstanceValidator v = new InstanceValidator(worker, new FhirInstanceValidator.NullEvaluationContext(),
-                new XVerExtensionManagerOld(worker), new ValidatorSession(), new ValidatorSettings());
+                new PackagedCrossVersionExtensions(worker), new ValidatorSession(), new ValidatorSettings());
         v.setAssumeValidRestReferences(false);
         v.setBestPracticeWarningLevel(BestPracticeWarningLevel.Ignore);
         v.setAnyExtensionsAllowed(true);

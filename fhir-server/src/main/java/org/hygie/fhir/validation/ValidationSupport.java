@@ -30,7 +30,13 @@ public final class ValidationSupport {
 
     /** The server's: the ig/ and terminology/ packages over the JVM's shared core definitions. */
     public ValidationSupport(FhirContext fhirContext) {
-        this(fhirContext, ConformancePackages.all(fhirContext), CoreDefinitions.shared());
+        this(fhirContext, withDependencies(fhirContext), CoreDefinitions.shared());
+    }
+
+    private static List<IBaseResource> withDependencies(FhirContext fhirContext) {
+        List<IBaseResource> all = new ArrayList<>(ConformancePackages.all(fhirContext));
+        all.addAll(ConformancePackages.dependencies(fhirContext));
+        return all;
     }
 
     /** Over a private, complete copy of the core definitions (generating snapshots needs their elements). */
@@ -76,11 +82,24 @@ public final class ValidationSupport {
             if (complete == null || !complete.hasSnapshot()) {
                 throw new IllegalStateException("No snapshot could be generated for " + sd.getUrl());
             }
+            if (!sd.hasSnapshot()) {
+                withoutGeneratorArtefacts(complete);
+            }
             packages.addStructureDefinition(complete);
             withSnapshots.add(complete);
         }
         chain.invalidateCaches();
         this.profiles = List.copyOf(withSnapshots);
+    }
+
+    /**
+     * What HAPI's generator adds that a published snapshot must not carry: its tools extension
+     * (snapshot-base-version, unresolvable in R4) and the core's examples (acme.com URLs, refused by validators
+     * in a profile).
+     */
+    static void withoutGeneratorArtefacts(StructureDefinition sd) {
+        sd.getSnapshot().getExtension().removeIf(e -> e.getUrl().startsWith("http://hl7.org/fhir/tools/StructureDefinition/"));
+        sd.getSnapshot().getElement().forEach(e -> e.setExample(null));
     }
 
     private static int depth(StructureDefinition sd, List<StructureDefinition> all) {

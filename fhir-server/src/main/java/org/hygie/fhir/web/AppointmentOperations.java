@@ -9,6 +9,7 @@ import java.util.Date;
 import java.util.List;
 import org.hygie.fhir.booking.BookingService;
 import org.hygie.fhir.config.HygieProperties;
+import org.hygie.fhir.types.Canonicals;
 import org.hl7.fhir.r4.model.Appointment;
 import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.DateTimeType;
@@ -23,14 +24,13 @@ import org.hl7.fhir.r4.model.StringType;
  * Their OperationDefinitions in ig/ are based on IHE's and say which inputs Hygie supports.
  */
 public class AppointmentOperations {
-    public static final String FIND_URL = "https://hygie.example.org/fhir/OperationDefinition/Appointment-find";
-    public static final String HOLD_URL = "https://hygie.example.org/fhir/OperationDefinition/Appointment-hold";
-    public static final String BOOK_URL = "https://hygie.example.org/fhir/OperationDefinition/Appointment-book";
-
-    public static final List<CapabilityStatementProvider.DeclaredOperation> DECLARED = List.of(
-            new CapabilityStatementProvider.DeclaredOperation("Appointment", "find", FIND_URL),
-            new CapabilityStatementProvider.DeclaredOperation("Appointment", "hold", HOLD_URL),
-            new CapabilityStatementProvider.DeclaredOperation("Appointment", "book", BOOK_URL));
+    /** The operations, with their OperationDefinitions' canonicals (under the deployment's canonical base). */
+    public static List<CapabilityStatementProvider.DeclaredOperation> declared() {
+        return List.of(
+                new CapabilityStatementProvider.DeclaredOperation("Appointment", "find", Canonicals.url("OperationDefinition/Appointment-find")),
+                new CapabilityStatementProvider.DeclaredOperation("Appointment", "hold", Canonicals.url("OperationDefinition/Appointment-hold")),
+                new CapabilityStatementProvider.DeclaredOperation("Appointment", "book", Canonicals.url("OperationDefinition/Appointment-book")));
+    }
 
     private final BookingService booking;
     private final HygieProperties.Search paging;
@@ -40,7 +40,8 @@ public class AppointmentOperations {
         this.paging = paging;
     }
 
-    @Operation(name = "$find", type = Appointment.class, idempotent = false)
+    /** ITI-115, POST or GET (it changes nothing): a searchset of proposals, paged ({@code _count}, {@code _offset}) with links. */
+    @Operation(name = "$find", type = Appointment.class, idempotent = true)
     public Bundle find(@OperationParam(name = "start", min = 1) DateTimeType start,
                        @OperationParam(name = "end", min = 1) DateTimeType end,
                        @OperationParam(name = "specialty") List<StringType> specialty,
@@ -51,13 +52,28 @@ public class AppointmentOperations {
                        @OperationParam(name = "location-reference") List<Reference> locationReference,
                        @OperationParam(name = "patient-reference") List<Reference> patientReference,
                        RequestDetails request) {
+        int count = RequestParams.intParam(request, "_count", paging.defaultPageSize(), paging.maxPageSize());
+        int offset = RequestParams.intParam(request, "_offset", 0, Integer.MAX_VALUE);
         BookingService.FindRequest find = new BookingService.FindRequest(date(start), date(end), strings(specialty), strings(visitType),
                 references(practitioner), references(organization), references(locationReference), strings(locationString),
-                references(patientReference), count(request));
+                references(patientReference), count, offset);
         BookingService.Proposals proposals = booking.find(find, request.getFhirServerBase());
         Bundle bundle = bundle(request, proposals.appointments());
         bundle.setTotal(proposals.total());
         bundle.getMeta().addProfile("https://profiles.ihe.net/ITI/Scheduling/StructureDefinition/ihe-sched-avail-bundle");
+        // the links are GETs with the inputs as query parameters, also when this request was a POST
+        java.util.Map<String, String[]> inputs = new java.util.LinkedHashMap<>();
+        inputs.put("start", new String[] {start.getValueAsString()});
+        inputs.put("end", new String[] {end.getValueAsString()});
+        put(inputs, "specialty", strings(specialty));
+        put(inputs, "visit-type", strings(visitType));
+        put(inputs, "practitioner", references(practitioner));
+        put(inputs, "organization", references(organization));
+        put(inputs, "location-string", strings(locationString));
+        put(inputs, "location-reference", references(locationReference));
+        put(inputs, "patient-reference", references(patientReference));
+        ResultBundles.addOffsetLinks(bundle, request, "Appointment/$find", inputs, count, offset, proposals.appointments().size(),
+                offset + proposals.appointments().size() < proposals.total());
         return bundle;
     }
 
@@ -88,22 +104,6 @@ public class AppointmentOperations {
         return caller == null || caller.practitionerId() != null ? null : caller.patientId();
     }
 
-    private int count(RequestDetails request) {
-        String[] values = request.getParameters().get("_count");
-        if (values == null || values.length == 0) {
-            return paging.defaultPageSize();
-        }
-        try {
-            int count = Integer.parseInt(values[0]);
-            if (count < 0) {
-                throw new NumberFormatException();
-            }
-            return Math.min(count, paging.maxPageSize());
-        } catch (NumberFormatException e) {
-            throw badRequest("_count must be a non-negative integer, not '" + values[0] + "'", "_count");
-        }
-    }
-
     private static Bundle bundle(RequestDetails request, List<Appointment> appointments) {
         Bundle bundle = new Bundle().setType(Bundle.BundleType.SEARCHSET);
         bundle.setTotal(appointments.size());
@@ -112,6 +112,12 @@ public class AppointmentOperations {
                     .setResource(a).getSearch().setMode(Bundle.SearchEntryMode.MATCH);
         }
         return bundle;
+    }
+
+    private static void put(java.util.Map<String, String[]> inputs, String name, List<String> values) {
+        if (!values.isEmpty()) {
+            inputs.put(name, values.toArray(String[]::new));
+        }
     }
 
     private static Date date(DateTimeType value) {

@@ -22,9 +22,10 @@ import org.hl7.fhir.r4.model.StringType;
  */
 public class BulkPublishOperation {
     private static final int MAX_AGE_SECONDS = 60;
-    public static final java.util.List<CapabilityStatementProvider.DeclaredOperation> DECLARED = java.util.List.of(
-            new CapabilityStatementProvider.DeclaredOperation(null, "bulk-publish",
-                    "https://hygie.example.org/fhir/OperationDefinition/bulk-publish"));
+    public static java.util.List<CapabilityStatementProvider.DeclaredOperation> declared() {
+        return java.util.List.of(new CapabilityStatementProvider.DeclaredOperation(null, "bulk-publish",
+                org.hygie.fhir.types.Canonicals.url("OperationDefinition/bulk-publish")));
+    }
 
     private final AvailabilityFeed feed;
 

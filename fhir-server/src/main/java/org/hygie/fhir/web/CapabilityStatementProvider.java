@@ -10,6 +10,7 @@ import java.util.List;
 import org.hygie.fhir.crypto.SensitivityPolicy;
 import org.hygie.fhir.storage.index.SearchParam;
 import org.hygie.fhir.storage.index.SearchParameterRegistry;
+import org.hygie.fhir.types.ResourceTypes;
 import org.hl7.fhir.r4.model.CapabilityStatement;
 import org.hl7.fhir.r4.model.CapabilityStatement.CapabilityStatementRestComponent;
 import org.hl7.fhir.r4.model.CapabilityStatement.CapabilityStatementRestResourceComponent;
@@ -21,10 +22,11 @@ import org.hl7.fhir.r4.model.Enumerations;
  * their provider implements and exactly the search parameters the registry indexes.
  */
 public class CapabilityStatementProvider implements IServerConformanceProvider<CapabilityStatement> {
-    private static final TypeRestfulInteraction[] INTERACTIONS = {
-        TypeRestfulInteraction.READ, TypeRestfulInteraction.VREAD, TypeRestfulInteraction.UPDATE,
-        TypeRestfulInteraction.PATCH, TypeRestfulInteraction.DELETE, TypeRestfulInteraction.HISTORYINSTANCE,
-        TypeRestfulInteraction.HISTORYTYPE, TypeRestfulInteraction.CREATE, TypeRestfulInteraction.SEARCHTYPE};
+    private static final List<TypeRestfulInteraction> READS = List.of(TypeRestfulInteraction.READ, TypeRestfulInteraction.VREAD,
+            TypeRestfulInteraction.HISTORYINSTANCE, TypeRestfulInteraction.HISTORYTYPE, TypeRestfulInteraction.SEARCHTYPE);
+    private static final List<TypeRestfulInteraction> WRITES = List.of(TypeRestfulInteraction.CREATE, TypeRestfulInteraction.UPDATE,
+            TypeRestfulInteraction.PATCH);
+    private static final String SMART_EXTENSION = "http://fhir-registry.smarthealthit.org/StructureDefinition/oauth-uris";
 
     private static final String PROTECTED = "Protected value (kept only as a keyed digest): answers equality, string"
             + " prefix and :exact, token code and system|code, dates eq at year, month or day precision, :missing and"
@@ -38,16 +40,27 @@ public class CapabilityStatementProvider implements IServerConformanceProvider<C
     private final java.util.Map<String, List<String>> profiles;
     private final boolean encrypted;
     private final String version;
+    private final org.hygie.fhir.config.HygieProperties.Security security;
+    private final java.util.function.Function<org.hl7.fhir.instance.model.api.IIdType, org.hl7.fhir.instance.model.api.IBaseResource> operationDefinitions;
     private final Date started = new Date();
 
-    /** @param profiles the implementation guide's profiles by type, the one every resource of the type obeys first */
+    /**
+     * @param profiles the implementation guide's profiles by type, the one every resource of the type obeys first
+     * @param security where tokens come from (published in rest.security)
+     * @param operationDefinitions reads OperationDefinitions (HAPI sends them to this provider)
+     */
     public CapabilityStatementProvider(SearchParameterRegistry registry, List<DeclaredOperation> operations,
-                                       java.util.Map<String, List<String>> profiles, boolean encrypted, String version) {
+                                       java.util.Map<String, List<String>> profiles, boolean encrypted, String version,
+                                       org.hygie.fhir.config.HygieProperties.Security security,
+                                       java.util.function.Function<org.hl7.fhir.instance.model.api.IIdType, org.hl7.fhir.instance.model.api.IBaseResource>
+                                               operationDefinitions) {
+        this.operationDefinitions = operationDefinitions;
         this.registry = registry;
         this.profiles = profiles;
         this.operations = operations;
         this.encrypted = encrypted;
         this.version = version;
+        this.security = security;
     }
 
     @Override
@@ -68,6 +81,10 @@ public class CapabilityStatementProvider implements IServerConformanceProvider<C
         rest.addInteraction().setCode(CapabilityStatement.SystemRestfulInteraction.TRANSACTION);
         rest.addInteraction().setCode(CapabilityStatement.SystemRestfulInteraction.BATCH);
         rest.addInteraction().setCode(CapabilityStatement.SystemRestfulInteraction.HISTORYSYSTEM);
+        rest.addInteraction().setCode(CapabilityStatement.SystemRestfulInteraction.SEARCHSYSTEM)
+                .setDocumentation("[base]?_type=... with the parameters every type has (_id, _lastUpdated, _tag, _profile, _security, _source)");
+        rest.setSecurity(security());
+        rest.addCompartment("http://hl7.org/fhir/CompartmentDefinition/patient");
         for (String type : registry.resourceTypes()) {
             rest.addResource(resource(type));
         }
@@ -79,29 +96,64 @@ public class CapabilityStatementProvider implements IServerConformanceProvider<C
         return cs;
     }
 
+    /**
+     * Bearer tokens (SMART App Launch 2.0 scopes and Backend Services), and the authorization server's
+     * endpoints when they are configured; the public directory needs none.
+     */
+    private CapabilityStatement.CapabilityStatementRestSecurityComponent security() {
+        var s = new CapabilityStatement.CapabilityStatementRestSecurityComponent();
+        s.setCors(!security.corsAllowedOrigins().isEmpty());
+        s.addService().addCoding().setSystem("http://terminology.hl7.org/CodeSystem/restful-security-service").setCode("SMART-on-FHIR")
+                .setDisplay("SMART-on-FHIR");
+        s.setDescription("OAuth 2.0 bearer tokens (JWT) with SMART v2 scopes (patient/, user/, system/), from the issuers this server"
+                + " trusts; discovery at [base]/.well-known/smart-configuration. The public directory (practitioners, places,"
+                + " schedules, free slots) and the published definitions are readable without a token.");
+        var smart = security.smart();
+        if (smart.tokenEndpoint() != null || smart.authorizationEndpoint() != null) {
+            var uris = s.addExtension().setUrl(SMART_EXTENSION);
+            if (smart.tokenEndpoint() != null) {
+                uris.addExtension("token", new org.hl7.fhir.r4.model.UriType(smart.tokenEndpoint()));
+            }
+            if (smart.authorizationEndpoint() != null) {
+                uris.addExtension("authorize", new org.hl7.fhir.r4.model.UriType(smart.authorizationEndpoint()));
+            }
+        }
+        return s;
+    }
+
     private CapabilityStatementRestResourceComponent resource(String type) {
         CapabilityStatementRestResourceComponent r = new CapabilityStatementRestResourceComponent().setType(type);
         List<String> typeProfiles = profiles.getOrDefault(type, List.of());
         // the profile every resource of the type is validated against; the others are checked when claimed in meta.profile
-        r.setProfile(typeProfiles.isEmpty() ? "http://hl7.org/fhir/StructureDefinition/" + type : typeProfiles.get(0));
+        boolean ownFirst = !typeProfiles.isEmpty() && typeProfiles.get(0).startsWith(org.hygie.fhir.types.Canonicals.base() + "/");
+        r.setProfile(ownFirst ? typeProfiles.get(0) : "http://hl7.org/fhir/StructureDefinition/" + type);
         typeProfiles.forEach(r::addSupportedProfile);
-        for (TypeRestfulInteraction interaction : INTERACTIONS) {
+        boolean writable = ResourceTypes.clientWritable(type);
+        for (TypeRestfulInteraction interaction : interactions(type)) {
             r.addInteraction().setCode(interaction);
+        }
+        if (!writable) {
+            r.setDocumentation(type.equals("AuditEvent") ? "Written by the server for every access to patient data; read-only"
+                    : "Published by the server from its implementation guide and terminology; read-only");
         }
         r.setVersioning(CapabilityStatement.ResourceVersionPolicy.VERSIONEDUPDATE)
                 .setReadHistory(true)
-                .setUpdateCreate(true)
-                .setConditionalCreate(true)
+                .setUpdateCreate(writable)
+                .setConditionalCreate(writable)
                 .setConditionalRead(CapabilityStatement.ConditionalReadStatus.NOTSUPPORTED)
-                .setConditionalUpdate(true)
-                .setConditionalDelete(CapabilityStatement.ConditionalDeleteStatus.SINGLE);
+                .setConditionalUpdate(writable)
+                .setConditionalDelete(ResourceTypes.deletable(type) ? CapabilityStatement.ConditionalDeleteStatus.SINGLE
+                        : CapabilityStatement.ConditionalDeleteStatus.NOTSUPPORTED);
+        includes(type, r);
         r.addReferencePolicy(CapabilityStatement.ReferenceHandlingPolicy.LITERAL)
                 .addReferencePolicy(CapabilityStatement.ReferenceHandlingPolicy.LOCAL)
                 .addReferencePolicy(CapabilityStatement.ReferenceHandlingPolicy.ENFORCED);
         for (SearchParam p : registry.forType(type)) {
             var declared = r.addSearchParam().setName(p.name()).setDefinition(p.definition())
                     .setType(Enumerations.SearchParamType.fromCode(p.type().getCode()));
-            if (encrypted && SensitivityPolicy.isProtected(p)) {
+            if (encrypted && SensitivityPolicy.isMixed(p)) {
+                declared.setDocumentation("When the value points to a Patient, RelatedPerson or Group: " + PROTECTED);
+            } else if (encrypted && SensitivityPolicy.isProtected(p)) {
                 declared.setDocumentation(PROTECTED);
             }
         }
@@ -112,6 +164,46 @@ public class CapabilityStatementProvider implements IServerConformanceProvider<C
             }
         }
         return r;
+    }
+
+    /** What a client may do with the type: everything for the data clients write, reads only for what the server writes. */
+    static List<TypeRestfulInteraction> interactions(String type) {
+        List<TypeRestfulInteraction> all = new java.util.ArrayList<>(READS);
+        if (ResourceTypes.clientWritable(type)) {
+            all.addAll(WRITES);
+        }
+        if (ResourceTypes.deletable(type)) {
+            all.add(TypeRestfulInteraction.DELETE);
+        }
+        return all;
+    }
+
+    /** _include: the type's reference parameters (and *); _revinclude: every reference parameter that may point to it. */
+    private void includes(String type, CapabilityStatementRestResourceComponent r) {
+        r.addSearchInclude("*");
+        for (SearchParam p : registry.forType(type)) {
+            if (p.type() == ca.uhn.fhir.rest.api.RestSearchParameterTypeEnum.REFERENCE) {
+                r.addSearchInclude(type + ":" + p.name());
+            }
+        }
+        for (String source : registry.resourceTypes()) {
+            for (SearchParam p : registry.forType(source)) {
+                if (p.type() == ca.uhn.fhir.rest.api.RestSearchParameterTypeEnum.REFERENCE && (p.targets().isEmpty() || p.targets().contains(type))) {
+                    r.addSearchRevInclude(source + ":" + p.name());
+                }
+            }
+        }
+    }
+
+    /**
+     * HAPI routes OperationDefinition reads to the conformance provider: they are answered from the store,
+     * where the implementation guide's OperationDefinitions are published like any resource.
+     */
+    @Override
+    @ca.uhn.fhir.rest.annotation.Read(typeName = "OperationDefinition", version = true)
+    public org.hl7.fhir.instance.model.api.IBaseResource readOperationDefinition(@ca.uhn.fhir.rest.annotation.IdParam
+            org.hl7.fhir.instance.model.api.IIdType id, RequestDetails request) {
+        return operationDefinitions.apply(id);
     }
 
     @Override

@@ -35,18 +35,25 @@ class FhirServerConfig {
                                                             @Value("${hygie.version:0.1.0}") String version) {
         HistoryRequests history = new HistoryRequests(service, properties.search());
         List<IResourceProvider> resourceProviders = registry.resourceTypes().stream()
-                .map(type -> (IResourceProvider) new ResourceTypeProvider(fhirContext, type, service, parser, history, validation))
+                .map(type -> (IResourceProvider) switch (type) {
+                    case "Patient" -> new PatientProvider(fhirContext, service, parser, history, validation);
+                    case "Appointment" -> new AppointmentProvider(fhirContext, service, parser, history, validation, booking);
+                    default -> new ResourceTypeProvider(fhirContext, type, service, parser, history, validation);
+                })
                 .toList();
         BundleProcessor bundles = new BundleProcessor(fhirContext, service, new EntryExecutor(fhirContext, service, parser));
         bundles.addProfile(provideDocumentBundle);
         HygieRestfulServer server = new HygieRestfulServer(fhirContext, resourceProviders,
-                List.of(new SystemProvider(bundles, history), new AppointmentOperations(booking, properties.search()),
+                List.of(new SystemProvider(bundles, history, new SystemSearch(service, parser, registry)), new AppointmentOperations(booking, properties.search()),
                         new ScheduleOperations(slotGeneration), new BulkPublishOperation(feed),
-                        new org.hygie.fhir.terminology.TerminologyOperations(fhirContext, () -> validation.validator().support())), List.of(new ServerErrorInterceptor(), new MediaTypeInterceptor(), auditTrail, binaryInlining),
-                new CapabilityStatementProvider(registry, java.util.stream.Stream.of(AppointmentOperations.DECLARED,
-                ScheduleOperations.DECLARED, BulkPublishOperation.DECLARED, org.hygie.fhir.terminology.TerminologyOperations.DECLARED)
+                        new org.hygie.fhir.terminology.TerminologyOperations(fhirContext, () -> validation.validator().support())), List.of(new ServerErrorInterceptor(), new MediaTypeInterceptor(), auditTrail, binaryInlining,
+                        new ValidateOperation(fhirContext, validation)),
+                new CapabilityStatementProvider(registry, java.util.stream.Stream.of(AppointmentOperations.declared(),
+                ScheduleOperations.declared(), BulkPublishOperation.declared(), org.hygie.fhir.terminology.TerminologyOperations.DECLARED)
                 .flatMap(List::stream).toList(), org.hygie.fhir.config.ConformancePackages.resourceProfiles(fhirContext),
-                crypto.mode() == CryptoSettings.Mode.ENCRYPTED, version));
+                crypto.mode() == CryptoSettings.Mode.ENCRYPTED, version, properties.security(),
+                id -> resourceProviders.stream().filter(p -> p.getResourceType() == org.hl7.fhir.r4.model.OperationDefinition.class)
+                        .map(p -> ((ResourceTypeProvider) p).read(id)).findFirst().orElseThrow()));
         ServletRegistrationBean<HygieRestfulServer> registration = new ServletRegistrationBean<>(server, "/fhir/*");
         registration.setName("fhir");
         registration.setLoadOnStartup(1);

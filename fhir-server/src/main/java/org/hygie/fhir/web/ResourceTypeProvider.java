@@ -16,8 +16,6 @@ import ca.uhn.fhir.rest.annotation.Read;
 import ca.uhn.fhir.rest.annotation.ResourceParam;
 import ca.uhn.fhir.rest.annotation.Search;
 import ca.uhn.fhir.rest.annotation.Update;
-import ca.uhn.fhir.rest.annotation.Validate;
-import ca.uhn.fhir.rest.api.ValidationModeEnum;
 import ca.uhn.fhir.rest.api.MethodOutcome;
 import ca.uhn.fhir.rest.api.PatchTypeEnum;
 import ca.uhn.fhir.rest.api.server.RequestDetails;
@@ -106,8 +104,9 @@ public class ResourceTypeProvider implements IResourceProvider {
                 ? service.conditionalDelete(type, conditional, base, w)
                 : service.delete(RequestParams.key(type, id), cascade, w));
         MethodOutcome result = new MethodOutcome();
-        String message = outcome.key() == null ? "No " + type + " matched the criteria; nothing was deleted"
-                : "Deleted " + outcome.key() + " (version " + outcome.version() + ")";
+        String message = outcome.key() != null ? "Deleted " + outcome.key() + " (version " + outcome.version() + ")"
+                : conditional != null ? "No " + type + " matched the criteria; nothing was deleted"
+                : "There is no " + type + "/" + id.getIdPart() + " to delete; nothing was deleted";
         result.setOperationOutcome(information(message));
         if (outcome.key() != null) {
             result.setId(new IdType(type, outcome.key().id(), Integer.toString(outcome.version())));
@@ -153,33 +152,6 @@ public class ResourceTypeProvider implements IResourceProvider {
         }
         ResourceService.Found found = service.search(query);
         return ResultBundles.searchset(request, type, found, query);
-    }
-
-    /** $validate: the issues the write would meet (and those of the {@code profile} asked for), as a 200 OperationOutcome. */
-    @Validate
-    public MethodOutcome validate(@ResourceParam IBaseResource resource, @Validate.Mode ValidationModeEnum mode,
-                                  @Validate.Profile String profile) {
-        if (mode == ValidationModeEnum.DELETE) {
-            throw notSupported("$validate with mode=delete is not supported: deleting is checked when it is asked for", "mode");
-        }
-        if (resource == null) {
-            throw badRequest("$validate needs the resource to check (the body, or a Parameters with a resource parameter)", "resource");
-        }
-        if (!resource.fhirType().equals(type)) {
-            throw badRequest(type + "/$validate was given a " + resource.fhirType(), "resource");
-        }
-        OperationOutcome outcome = validation.validator().validate(resource, profile);
-        if (profile != null && !validation.validator().knows(profile)) {
-            outcome.addIssue().setSeverity(OperationOutcome.IssueSeverity.ERROR).setCode(OperationOutcome.IssueType.NOTSUPPORTED)
-                    .setDiagnostics("Profile " + profile + " is not known to this server").addExpression("profile");
-        }
-        if (outcome.getIssue().isEmpty()) {
-            outcome.addIssue().setSeverity(OperationOutcome.IssueSeverity.INFORMATION)
-                    .setCode(OperationOutcome.IssueType.INFORMATIONAL).setDiagnostics("No issues detected");
-        }
-        MethodOutcome result = new MethodOutcome();
-        result.setOperationOutcome(outcome);
-        return result;
     }
 
     @History

@@ -49,11 +49,25 @@ final class ResultBundles {
         return bundle;
     }
 
+    /** A search of several types ({@link SystemSearch}): one page of matches, paged by offset over all of them. */
+    static Bundle systemSearchset(RequestDetails request, List<IBaseResource> resources, int total, int count, int offset) {
+        Bundle bundle = newBundle(Bundle.BundleType.SEARCHSET);
+        bundle.setTotal(total);
+        String base = request.getFhirServerBase();
+        for (IBaseResource resource : resources) {
+            bundle.addEntry().setFullUrl(base + "/" + resource.fhirType() + "/" + resource.getIdElement().getIdPart())
+                    .setResource((Resource) resource).getSearch().setMode(Bundle.SearchEntryMode.MATCH);
+        }
+        addPagingLinks(bundle, request, "", count, offset, resources.size(), offset + resources.size() < total);
+        return bundle;
+    }
+
     /** Insertion order: the next page starts after the last id of this one (stable while others write). */
     private static void addKeysetLinks(Bundle bundle, RequestDetails request, String path, SearchQuery query, ResourceService.Found found) {
         String base = queryWithout(request.getParameters(), List.of("_offset", "_count", "_after"));
         String prefix = request.getFhirServerBase() + "/" + path + "?" + (base.isEmpty() ? "" : base + "&") + "_count=" + query.count();
-        bundle.addLink().setRelation("self").setUrl(query.after() == null ? prefix : prefix + "&_after=" + query.after());
+        // self is the request as the client sent it (clients compare it with theirs); next and first spell out _count
+        bundle.addLink().setRelation("self").setUrl(self(request, prefix + (query.after() == null ? "" : "&_after=" + query.after())));
         if (query.count() == 0) {
             return;
         }
@@ -95,11 +109,21 @@ final class ResultBundles {
         return bundle;
     }
 
+    /** self, first, next and previous links of an operation's result paged by offset ($find), as GETs of its {@code inputs}. */
+    static void addOffsetLinks(Bundle bundle, RequestDetails request, String path, Map<String, String[]> inputs, int count, int offset,
+                               int returned, boolean more) {
+        addPagingLinks(bundle, request, path, inputs, count, offset, returned, more);
+    }
+
     private static void addPagingLinks(Bundle bundle, RequestDetails request, String path, int count, int offset,
                                        int returned, boolean more) {
-        String query = queryWithout(request.getParameters(), List.of("_offset", "_count"));
-        String self = link(request, path, query, count, offset);
-        bundle.addLink().setRelation("self").setUrl(self);
+        addPagingLinks(bundle, request, path, request.getParameters(), count, offset, returned, more);
+    }
+
+    private static void addPagingLinks(Bundle bundle, RequestDetails request, String path, Map<String, String[]> parameters, int count,
+                                       int offset, int returned, boolean more) {
+        String query = queryWithout(parameters, List.of("_offset", "_count"));
+        bundle.addLink().setRelation("self").setUrl(self(request, link(request, path, query, count, offset)));
         if (count == 0) {
             return;
         }
@@ -112,8 +136,14 @@ final class ResultBundles {
         }
     }
 
+    /** The URL of a GET as the client sent it; for a search posted as a form, the equivalent GET ({@code built}). */
+    private static String self(RequestDetails request, String built) {
+        String complete = request.getCompleteUrl();
+        return complete != null && request.getRequestType() == ca.uhn.fhir.rest.api.RequestTypeEnum.GET ? complete : built;
+    }
+
     private static String link(RequestDetails request, String path, String query, int count, int offset) {
-        StringBuilder url = new StringBuilder(request.getFhirServerBase()).append('/').append(path).append('?');
+        StringBuilder url = new StringBuilder(request.getFhirServerBase()).append(path.isEmpty() ? "" : "/" + path).append('?');
         if (!query.isEmpty()) {
             url.append(query).append('&');
         }

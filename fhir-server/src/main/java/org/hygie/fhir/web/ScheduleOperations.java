@@ -19,10 +19,10 @@ import org.hl7.fhir.r4.model.StringType;
 
 /** {@code Schedule/{id}/$generate-slots}: bindings only (see {@link SlotGeneration}). */
 public class ScheduleOperations {
-    public static final String GENERATE_URL = "https://hygie.example.org/fhir/OperationDefinition/Schedule-generate-slots";
-
-    public static final java.util.List<CapabilityStatementProvider.DeclaredOperation> DECLARED = java.util.List.of(
-            new CapabilityStatementProvider.DeclaredOperation("Schedule", "generate-slots", GENERATE_URL));
+    public static java.util.List<CapabilityStatementProvider.DeclaredOperation> declared() {
+        return java.util.List.of(new CapabilityStatementProvider.DeclaredOperation("Schedule", "generate-slots",
+                org.hygie.fhir.types.Canonicals.url("OperationDefinition/Schedule-generate-slots")));
+    }
 
     private final SlotGeneration generation;
 

@@ -7,14 +7,21 @@ import ca.uhn.fhir.rest.api.server.RequestDetails;
 import org.hygie.fhir.bundle.BundleProcessor;
 import org.hl7.fhir.r4.model.Bundle;
 
-/** System-level interactions: transaction and batch Bundles, and system history. */
+/** System-level interactions: transaction and batch Bundles, system history and search. */
 public class SystemProvider {
     private final BundleProcessor bundles;
     private final HistoryRequests history;
+    private final SystemSearch search;
 
-    public SystemProvider(BundleProcessor bundles, HistoryRequests history) {
+    SystemProvider(BundleProcessor bundles, HistoryRequests history, SystemSearch search) {
         this.bundles = bundles;
         this.history = history;
+        this.search = search;
+    }
+
+    @ca.uhn.fhir.rest.annotation.Search(allowUnknownParams = true)
+    public Bundle search(RequestDetails request) {
+        return search.search(request);
     }
 
     @Transaction

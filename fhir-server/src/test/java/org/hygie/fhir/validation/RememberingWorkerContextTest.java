@@ -12,7 +12,7 @@ import org.junit.jupiter.api.Test;
 /** Found definitions are asked of HAPI's support once; unknown URLs (clients' claims) each time, never kept. */
 class RememberingWorkerContextTest {
     private static final FhirContext FHIR = FhirContext.forR4Cached();
-    private static final String KNOWN = "https://hygie.example.org/fhir/ValueSet/known";
+    private static final String KNOWN = "https://fhir.hygie.health/ValueSet/known";
 
     @Test
     void aFoundDefinitionIsFetchedOnceAndAMissIsNotRemembered() {

@@ -97,7 +97,7 @@ class AuditHttpTest extends HttpTestBase {
 
     @Test
     void auditEventsCannotBeWrittenThroughTheApi() {
-        assertOutcome(http("POST", "AuditEvent", "{\"resourceType\":\"AuditEvent\",\"recorded\":\"2026-01-01T00:00:00Z\"}"), 403);
+        assertOutcome(http("POST", "AuditEvent", "{\"resourceType\":\"AuditEvent\",\"recorded\":\"2026-01-01T00:00:00Z\"}"), 405);
     }
 
     @Test

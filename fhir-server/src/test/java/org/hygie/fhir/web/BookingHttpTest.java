@@ -189,7 +189,7 @@ class BookingHttpTest extends HttpTestBase {
         Bundle held = parse(Bundle.class, operation("$hold", refParam("appointment-reference", "Appointment/find-" + slot)));
         Appointment hold = (Appointment) held.getEntryFirstRep().getResource();
         assertThat(hold.getStatus()).isEqualTo(Appointment.AppointmentStatus.PENDING);
-        assertThat(hold.getExtensionByUrl("https://hygie.example.org/fhir/StructureDefinition/hold-expires")).isNotNull();
+        assertThat(hold.getExtensionByUrl("https://fhir.hygie.health/StructureDefinition/hold-expires")).isNotNull();
         assertOutcome(http("POST", "Appointment", appointment("booked", slot, null)), 409);
 
         Thread.sleep(2200);
@@ -210,7 +210,7 @@ class BookingHttpTest extends HttpTestBase {
         Bundle booked = parse(Bundle.class, operation("$book", refParam("appointment-reference", "Appointment/" + id)));
         Appointment appointment = (Appointment) booked.getEntryFirstRep().getResource();
         assertThat(appointment.getStatus()).isEqualTo(Appointment.AppointmentStatus.BOOKED);
-        assertThat(appointment.getExtensionByUrl("https://hygie.example.org/fhir/StructureDefinition/hold-expires")).isNull();
+        assertThat(appointment.getExtensionByUrl("https://fhir.hygie.health/StructureDefinition/hold-expires")).isNull();
         assertThat(slotStatus(slot)).isEqualTo("busy");
 
         appointment.setStatus(Appointment.AppointmentStatus.CANCELLED);
@@ -256,7 +256,7 @@ class BookingHttpTest extends HttpTestBase {
                 + "{\"reference\":\"Appointment/find-" + slot + "\"}},{\"name\":\"booked-by\",\"valueReference\":{\"reference\":\"Practitioner/"
                 + agent + "\"}}]}";
         Appointment booked = (Appointment) parse(Bundle.class, operation("$book", book)).getEntryFirstRep().getResource();
-        String ext = "https://hygie.example.org/fhir/StructureDefinition/booked-by";
+        String ext = "https://fhir.hygie.health/StructureDefinition/booked-by";
         assertThat(((org.hl7.fhir.r4.model.Reference) booked.getExtensionByUrl(ext).getValue()).getReference()).isEqualTo("Practitioner/" + agent);
 
         booked.getExtension().removeIf(e -> e.getUrl().equals(ext));

@@ -132,7 +132,7 @@ class DocumentContentHttpTest extends HttpTestBase {
     @Test
     void theContentExtensionIsTheServersOwn() {
         assertOutcome(http("POST", "Binary", "{\"resourceType\":\"Binary\",\"contentType\":\"text/plain\",\"meta\":{\"extension\":[{\"url\":"
-                + "\"https://hygie.example.org/fhir/StructureDefinition/binary-content\",\"extension\":[{\"url\":\"id\",\"valueString\":\"x\"}]}]}}"), 422);
+                + "\"https://fhir.hygie.health/StructureDefinition/binary-content\",\"extension\":[{\"url\":\"id\",\"valueString\":\"x\"}]}]}}"), 422);
     }
 
     private int auditCount(String patientId) {

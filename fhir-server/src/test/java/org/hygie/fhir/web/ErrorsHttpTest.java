@@ -55,7 +55,6 @@ class ErrorsHttpTest extends HttpTestBase {
                 c("read unknown", "GET", "Patient/unknown-id", null, 404),
                 c("vread unknown version", "GET", "Patient/{id}/_history/99", null, 404),
                 c("read deleted", "GET", "Patient/{deleted}", null, 410),
-                c("delete unknown", "DELETE", "Patient/unknown-id", null, 404),
                 c("stale If-Match", "PUT", "Patient/{id}", "{\"resourceType\":\"Patient\",\"id\":\"{id}\"}", 412, "If-Match", "W/\"9\""),
                 c("malformed If-Match", "PUT", "Patient/{id}", "{\"resourceType\":\"Patient\",\"id\":\"{id}\"}", 400, "If-Match", "soon"),
                 c("unknown search parameter", "GET", "Patient?colour=blue", null, 400),

@@ -65,8 +65,10 @@ class SecurityEdgesHttpTest extends HttpTestBase {
         HttpResponse<String> config = http("GET", ".well-known/smart-configuration", null, "Authorization", "none");
         assertThat(config.statusCode()).isEqualTo(200);
         assertThat(config.headers().firstValue("Content-Type")).hasValueSatisfying(v -> assertThat(v).startsWith("application/json"));
+        // a token endpoint but no authorization endpoint: Backend Services, and no user launch advertised
         assertThat(config.body()).contains("\"token_endpoint\" : \"https://auth.example.org/token\"").contains("permission-v2")
-                .contains("\"S256\"").doesNotContain("plain");
+                .contains("client_credentials").contains("client-confidential-asymmetric")
+                .doesNotContain("launch-standalone").doesNotContain("authorization_code").doesNotContain("plain");
     }
 
     @Test

@@ -23,7 +23,7 @@ class TriageHttpTest extends HttpTestBase {
         practitioner = created(http("POST", "Practitioner", "{\"resourceType\":\"Practitioner\",\"name\":[{\"family\":\"Triage\"}]}"));
         patient = created(http("POST", "Patient", "{\"resourceType\":\"Patient\",\"name\":[{\"family\":\"Demande\"}]}"));
         schedule = created(http("POST", "Schedule", "{\"resourceType\":\"Schedule\",\"actor\":[{\"reference\":\"Practitioner/" + practitioner + "\"}],"
-                + "\"extension\":[{\"url\":\"https://hygie.example.org/fhir/StructureDefinition/booking-mode\",\"valueCode\":\"on-request\"}]}"));
+                + "\"extension\":[{\"url\":\"https://fhir.hygie.health/StructureDefinition/booking-mode\",\"valueCode\":\"on-request\"}]}"));
     }
 
     @Test
@@ -38,7 +38,7 @@ class TriageHttpTest extends HttpTestBase {
         Appointment stored = parse(Appointment.class, http("GET", "Appointment/" + request, null));
         assertThat(stored.getComment()).isEqualTo("Douleur thoracique depuis deux jours");
         assertThat(stored.getPriority()).isEqualTo(2);
-        assertThat(stored.getExtensionByUrl("https://hygie.example.org/fhir/StructureDefinition/hold-expires")).isNull();
+        assertThat(stored.getExtensionByUrl("https://fhir.hygie.health/StructureDefinition/hold-expires")).isNull();
 
         assertThat(http("POST", "AppointmentResponse", response(request, "accepted", "Venez à jeun", null)).statusCode()).isEqualTo(201);
         Appointment booked = parse(Appointment.class, http("GET", "Appointment/" + request, null));

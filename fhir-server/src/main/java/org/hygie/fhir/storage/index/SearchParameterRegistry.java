@@ -65,8 +65,11 @@ public class SearchParameterRegistry {
                             && ResourceTypes.kind(type) != ResourceTypes.Kind.DIRECTORY
                             && p.getProvidesMembershipInCompartments() != null
                             && p.getProvidesMembershipInCompartments().contains("Patient");
-                    params.put(p.getName(), new SearchParam(type, p.getName(), p.getParamType(), p.getPath(),
-                            parsed, Set.copyOf(p.getTargets()), patientCompartment));
+                    SearchParam param = new SearchParam(type, p.getName(), p.getParamType(), p.getPath(),
+                            parsed, Set.copyOf(p.getTargets()), patientCompartment);
+                    // the canonical R4 gives it (individual-email for Patient and Practitioner), not one made from the name
+                    params.put(p.getName(), p.getUri() == null ? param : new SearchParam(type, p.getName(), p.getParamType(), p.getPath(),
+                            parsed, Set.copyOf(p.getTargets()), patientCompartment, p.getUri()));
                 } catch (Exception unparseable) {
                     log.warn("Search parameter {}:{} left out: its expression does not parse ({})",
                             type, p.getName(), unparseable.getMessage());

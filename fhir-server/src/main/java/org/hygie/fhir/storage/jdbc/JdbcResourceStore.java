@@ -310,6 +310,14 @@ public class JdbcResourceStore implements ResourceStore {
         return jdbc.update("update resource_version set payload = null where key_id = ?", keyId);
     }
 
+    /** Advisory locks taken by name: a class of their own, apart from SlotSpecialties' (hash collisions only make writers wait). */
+    private static final int NAMED_LOCKS = 0x48594e4d;
+
+    @Override
+    public void lockName(String name) {
+        jdbc.query("select pg_advisory_xact_lock(?, hashtext(?))", rs -> { }, NAMED_LOCKS, name);
+    }
+
     @Override
     public void openCompartment(String compartment, Collection<String> grantees) {
         jdbc.update("insert into care_relationship (grantee, compartment) select g, ? from unnest(?::text[]) g on conflict do nothing",

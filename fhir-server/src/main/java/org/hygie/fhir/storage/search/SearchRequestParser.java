@@ -70,7 +70,10 @@ public class SearchRequestParser {
                 }
             }
         }
-        return new SearchQuery(type, List.copyOf(criteria), sort(type, params), count(params), offset(params), total(params),
+        // an aggregator's free-slot query (Slot with _include) is read as one page: its clients do not follow next links,
+        // so without _count it gets the largest page rather than cutting a practitioner's slots at the default
+        int count = !params.containsKey("_count") && type.equals("Slot") && !includes.isEmpty() ? maxCount : count(params);
+        return new SearchQuery(type, List.copyOf(criteria), sort(type, params), count, offset(params), total(params),
                 List.copyOf(includes), after(params));
     }
 
