@@ -320,8 +320,11 @@ public class ResourceService {
             return new Outcome(null, null, 0, null, false);
         }
         ResourceStore.Head head = store.lockHead(key).orElse(null);
-        if (head == null || head.deleted()) {
+        if (head == null) {
             return new Outcome(null, null, 0, null, false);
+        }
+        if (head.deleted()) { // deleting again changes nothing and answers the deletion that stands
+            return new Outcome(null, key, head.version(), head.lastUpdated(), false);
         }
         if (cascade) {
             if (depth > CASCADE_DEPTH_LIMIT) {

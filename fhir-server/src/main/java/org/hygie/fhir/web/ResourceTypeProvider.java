@@ -104,7 +104,7 @@ public class ResourceTypeProvider implements IResourceProvider {
                 ? service.conditionalDelete(type, conditional, base, w)
                 : service.delete(RequestParams.key(type, id), cascade, w));
         MethodOutcome result = new MethodOutcome();
-        String message = outcome.key() != null ? "Deleted " + outcome.key() + " (version " + outcome.version() + ")"
+        String message = outcome.key() != null ? outcome.key() + " is deleted (version " + outcome.version() + ")"
                 : conditional != null ? "No " + type + " matched the criteria; nothing was deleted"
                 : "There is no " + type + "/" + id.getIdPart() + " to delete; nothing was deleted";
         result.setOperationOutcome(information(message));
