@@ -9,7 +9,7 @@ import org.hl7.fhir.r4.model.Appointment.AppointmentStatus;
 import org.hl7.fhir.r4.model.Slot.SlotStatus;
 
 /**
- * The Appointment status state machine and the R4 invariants (standards.md 1.2): pure functions.
+ * The Appointment status state machine and the R4 invariants app-2, app-3, app-4: pure functions.
  * R4 defines no normative machine; this is the one derived from its typical flows and IHE/Argonaut.
  */
 public final class AppointmentStates {

@@ -59,8 +59,8 @@ public class ValidationConfig {
         if (heapMb < MIN_HEAP_MB) {
             log.warn("The JVM's maximum heap is {} MB: validation on write keeps about 120 MB of FHIR definitions in it,"
                     + " and writes may fail for lack of memory below {} MB. A JVM in a container takes a quarter of the"
-                    + " container's memory unless told otherwise: see README, Configuration (e.g. -XX:MaxRAMPercentage=65"
-                    + " in a 512 MB container).", heapMb, MIN_HEAP_MB);
+                    + " container's memory unless told otherwise: see docs/production.md, Containers (or bin/hygie;"
+                    + " it sizes the JVM for its memory limit).", heapMb, MIN_HEAP_MB);
         }
         Validation.warmUp();
     }

@@ -11,7 +11,7 @@ import org.junit.jupiter.params.provider.CsvSource;
 
 class AppointmentStatesTest {
 
-    /** The transition table of standards.md 1.2, every pair: allowed ones, and a sample of refused ones. */
+    /** The transition table of AppointmentStates, every pair: allowed ones, and a sample of refused ones. */
     @ParameterizedTest(name = "{0} -> {1}: {2}")
     @CsvSource({
         ", proposed, true", ", pending, true", ", booked, true", ", waitlist, true",
