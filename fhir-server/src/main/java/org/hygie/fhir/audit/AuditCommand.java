@@ -21,6 +21,10 @@ public final class AuditCommand {
     private AuditCommand() {}
 
     public static int run(String[] args, PrintStream out) {
+        if (HygieApplication.wantsHelp(args)) {
+            out.println(USAGE);
+            return 0;
+        }
         if (args.length < 2 || !args[1].equals("verify")) {
             out.println(USAGE);
             return 2;

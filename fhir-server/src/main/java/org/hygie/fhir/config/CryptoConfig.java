@@ -6,6 +6,7 @@ import java.util.Locale;
 import org.hygie.fhir.crypto.CryptoSettings;
 import org.hygie.fhir.crypto.MasterKey;
 import org.hygie.fhir.crypto.MasterKeyLoader;
+import org.hygie.fhir.error.ConfigurationProblem;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.annotation.Bean;
@@ -28,14 +29,14 @@ public class CryptoConfig {
         String mode = crypto.mode().toLowerCase(Locale.ROOT);
         if (mode.equals("plaintext")) {
             if (prodProfile) {
-                throw new IllegalStateException("hygie.crypto.mode=plaintext is refused in the prod profile");
+                throw new ConfigurationProblem("hygie.crypto.mode=plaintext is refused in the prod profile: remove it (encrypted is the default)");
             }
             log.warn("hygie.crypto.mode=plaintext: payloads and index values are stored UNENCRYPTED."
                     + " This mode exists only to measure the cost of encryption; never use it for real data.");
             return CryptoSettings.plaintext();
         }
         if (!mode.equals("encrypted")) {
-            throw new IllegalStateException("hygie.crypto.mode must be 'encrypted' or 'plaintext', not '" + crypto.mode() + "'");
+            throw new ConfigurationProblem("hygie.crypto.mode must be 'encrypted' or 'plaintext', not '" + crypto.mode() + "'");
         }
         MasterKey master;
         if (crypto.masterKeyFile() != null) {
@@ -45,8 +46,9 @@ public class CryptoConfig {
             master = MasterKeyLoader.fromKeystore(crypto.keystore().path(), crypto.keystore().alias(), password.toCharArray());
         } else {
             if (prodProfile) {
-                throw new IllegalStateException("No master key configured (hygie.crypto.master-key-file or hygie.crypto.keystore.path):"
-                        + " the dev key is refused in the prod profile");
+                throw new ConfigurationProblem("The prod profile needs the operator's master key: make one with 'java -jar fhir-server.jar keys"
+                        + " generate-master-key FILE' and set hygie.crypto.master-key-file=FILE (or hygie.crypto.keystore.path);"
+                        + " the dev key is refused in production (see docs/production.md)");
             }
             master = MasterKeyLoader.devKey(properties.dataDir());
         }

@@ -1,6 +1,7 @@
 package org.hygie.fhir.config;
 
 import javax.sql.DataSource;
+import org.hygie.fhir.error.ConfigurationProblem;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Condition;
 import org.springframework.context.annotation.ConditionContext;
@@ -18,10 +19,10 @@ class DatabaseConfig {
     EmbeddedDatabase embeddedDatabase(HygieProperties properties, org.springframework.core.env.Environment environment) {
         if (java.util.Arrays.asList(environment.getActiveProfiles()).contains("prod")) {
             if (!properties.database().embeddedDurable()) {
-                throw new IllegalStateException("hygie.database.embedded-durable=false is for tests; the prod profile refuses it");
+                throw new ConfigurationProblem("hygie.database.embedded-durable=false is for tests and refused in the prod profile: remove it");
             }
             if (!properties.database().embeddedProduction()) {
-                throw new IllegalStateException("The prod profile needs a PostgreSQL server: set spring.datasource.url (and its"
+                throw new ConfigurationProblem("The prod profile needs a PostgreSQL server: set spring.datasource.url (and its"
                         + " username and password), or, for a single-node production on the embedded database, set"
                         + " hygie.database.embedded-production=true (see docs/production.md)");
             }

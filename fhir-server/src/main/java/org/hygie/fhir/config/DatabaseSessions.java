@@ -2,6 +2,7 @@ package org.hygie.fhir.config;
 
 import com.zaxxer.hikari.HikariDataSource;
 import java.time.Duration;
+import org.hygie.fhir.error.ConfigurationProblem;
 import org.springframework.beans.factory.config.BeanPostProcessor;
 
 /**
@@ -20,7 +21,7 @@ final class DatabaseSessions implements BeanPostProcessor {
     static String initSql(HygieProperties.Database settings) {
         Duration timeout = settings.statementTimeout();
         if (!settings.workMem().matches("[0-9]+\\s*(kB|MB|GB)?")) {
-            throw new IllegalStateException("hygie.database.work-mem must be a PostgreSQL size such as 8MB, not '" + settings.workMem() + "'");
+            throw new ConfigurationProblem("hygie.database.work-mem must be a PostgreSQL size such as 8MB, not '" + settings.workMem() + "'");
         }
         return "set statement_timeout = " + (timeout == null ? 0 : timeout.toMillis()) + "; set work_mem = '" + settings.workMem() + "'";
     }

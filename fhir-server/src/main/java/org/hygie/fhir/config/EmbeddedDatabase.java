@@ -13,6 +13,7 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
 import java.util.Base64;
 import java.util.List;
+import org.hygie.fhir.error.ConfigurationProblem;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.jdbc.core.JdbcTemplate;
@@ -70,6 +71,8 @@ public final class EmbeddedDatabase implements AutoCloseable {
             }
         } catch (IOException e) {
             throw new UncheckedIOException("Could not start the embedded PostgreSQL in " + cluster, e);
+        } catch (IllegalStateException e) {
+            throw explained(e, dataDir.toAbsolutePath());
         }
         HikariConfig config = new HikariConfig();
         config.setJdbcUrl(postgres.getJdbcUrl("postgres", "postgres"));
@@ -87,6 +90,20 @@ public final class EmbeddedDatabase implements AutoCloseable {
         }
         log.warn("No spring.datasource.url configured: using the embedded PostgreSQL in {} (fine for trying Hygie out;"
                 + " point spring.datasource.url at a PostgreSQL 15+ server in production)", cluster);
+    }
+
+    /** The embedded engine's refusals that an operator can fix, said as such. */
+    private static RuntimeException explained(IllegalStateException e, Path dataDir) {
+        String message = String.valueOf(e.getMessage());
+        if (message.contains("could not lock")) {
+            return new ConfigurationProblem("The embedded database under " + dataDir + " is in use by another process (a running"
+                    + " Hygie server?): stop it first, or give this one another --hygie.data-dir", e);
+        }
+        if (message.contains("binaries") || message.contains("Missing embedded postgres")) {
+            return new ConfigurationProblem("No embedded PostgreSQL binaries for this platform (" + System.getProperty("os.name") + " "
+                    + System.getProperty("os.arch") + "): point spring.datasource.url at a PostgreSQL 15+ server", e);
+        }
+        return e;
     }
 
     /** The superuser's password file, made (random, owner-only) on first use. */

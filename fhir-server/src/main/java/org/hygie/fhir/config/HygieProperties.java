@@ -33,6 +33,11 @@ public record HygieProperties(
         @DefaultValue RequestBody requestBody,
         @DefaultValue Conformance conformance) {
 
+    /** Resolved once: every message that names a file under it names the same absolute place, whatever the working directory. */
+    public HygieProperties {
+        dataDir = dataDir.toAbsolutePath().normalize();
+    }
+
     /**
      * @param canonicalBase the base of every canonical Hygie defines (default {@link org.hygie.fhir.types.Canonicals#DEFAULT_BASE}):
      *                      an operator republishing the implementation guide under its own domain sets it before any data is stored

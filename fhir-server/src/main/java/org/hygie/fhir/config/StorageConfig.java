@@ -2,6 +2,7 @@ package org.hygie.fhir.config;
 
 import ca.uhn.fhir.context.FhirContext;
 import javax.sql.DataSource;
+import org.hygie.fhir.error.ConfigurationProblem;
 import org.springframework.boot.autoconfigure.flyway.FlywayMigrationInitializer;
 import org.hygie.fhir.crypto.CryptoSettings;
 import org.hygie.fhir.types.ResourceTypes;
@@ -46,7 +47,7 @@ class StorageConfig {
         String recorded = storage.transactions().execute(s -> storage.settings().putIfAbsent("conformance.canonical-base",
                 org.hygie.fhir.types.Canonicals.base()));
         if (!org.hygie.fhir.types.Canonicals.base().equals(recorded)) {
-            throw new IllegalStateException("This database was created with the canonical base " + recorded
+            throw new ConfigurationProblem("This database was created with the canonical base " + recorded
                     + "; hygie.conformance.canonical-base cannot change once data is stored (it is " + org.hygie.fhir.types.Canonicals.base() + ")");
         }
         return storage;

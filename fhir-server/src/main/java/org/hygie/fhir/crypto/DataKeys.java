@@ -10,6 +10,7 @@ import java.util.Map;
 import java.util.UUID;
 import javax.crypto.SecretKey;
 import javax.crypto.spec.SecretKeySpec;
+import org.hygie.fhir.error.ConfigurationProblem;
 import org.springframework.transaction.support.TransactionSynchronization;
 import org.springframework.transaction.support.TransactionSynchronizationManager;
 
@@ -99,8 +100,10 @@ public class DataKeys {
     public void verifyMasterKeys() {
         for (String kekId : store.countByKek().keySet()) {
             if (!masterKeys.containsKey(kekId)) {
-                throw new IllegalStateException("Stored data keys are wrapped by master key " + kekId
-                        + ", which is not configured (configured: " + masterKeys.keySet() + "). Wrong master key?");
+                throw new ConfigurationProblem("This database's data keys are wrapped by master key " + kekId
+                        + ", and the configured one is " + masterKeys.keySet() + ": wrong master key? Set hygie.crypto.master-key-file"
+                        + " to the key this database was made with (during a rotation, list the old one in"
+                        + " hygie.crypto.previous-master-key-files)");
             }
             store.anyWrappedBy(kekId).ifPresent(this::unwrap);
         }

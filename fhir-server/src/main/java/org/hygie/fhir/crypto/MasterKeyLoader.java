@@ -12,6 +12,7 @@ import java.security.Key;
 import java.security.KeyStore;
 import java.security.SecureRandom;
 import java.util.Base64;
+import org.hygie.fhir.error.ConfigurationProblem;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -25,14 +26,19 @@ public final class MasterKeyLoader {
 
     private MasterKeyLoader() {}
 
-    public static MasterKey fromKeyFile(Path file) {
+    public static MasterKey fromKeyFile(Path configured) {
+        Path file = configured.toAbsolutePath().normalize();
         try {
             String text = Files.readString(file, StandardCharsets.US_ASCII).trim();
             return MasterKey.of(Base64.getDecoder().decode(text));
+        } catch (java.nio.file.NoSuchFileException e) {
+            throw new ConfigurationProblem("The master key file " + file + " does not exist: check hygie.crypto.master-key-file"
+                    + " (a new key is made with 'java -jar fhir-server.jar keys generate-master-key FILE')", e);
         } catch (IOException e) {
-            throw new IllegalStateException("Cannot read the master key file " + file + ": " + e.getMessage(), e);
+            throw new ConfigurationProblem("Cannot read the master key file " + file + " (" + e.getClass().getSimpleName()
+                    + "): the server's account must be able to read it", e);
         } catch (IllegalArgumentException e) {
-            throw new IllegalStateException("The master key file " + file + " must hold 32 random bytes in base64", e);
+            throw new ConfigurationProblem("The master key file " + file + " must hold 32 random bytes in base64", e);
         }
     }
 
@@ -42,11 +48,11 @@ public final class MasterKeyLoader {
             ks.load(in, password);
             Key key = ks.getKey(alias, password);
             if (key == null) {
-                throw new IllegalStateException("The keystore " + keystore + " has no key named '" + alias + "'");
+                throw new ConfigurationProblem("The keystore " + keystore + " has no key named '" + alias + "'");
             }
             return MasterKey.of(key.getEncoded());
         } catch (IOException | GeneralSecurityException e) {
-            throw new IllegalStateException("Cannot load the master key from keystore " + keystore + ": " + e.getMessage(), e);
+            throw new ConfigurationProblem("Cannot load the master key from keystore " + keystore + ": " + e.getMessage(), e);
         }
     }
 
@@ -66,13 +72,16 @@ public final class MasterKeyLoader {
     }
 
     /** Writes 32 fresh random bytes, base64, readable by the owner only. */
-    public static void writeNewKeyFile(Path file) {
+    public static void writeNewKeyFile(Path configured) {
+        Path file = configured.toAbsolutePath().normalize();
         byte[] raw = new byte[32];
         new SecureRandom().nextBytes(raw);
         try {
             Files.createDirectories(file.getParent());
             Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
             Files.writeString(file, Base64.getEncoder().encodeToString(raw) + "\n", StandardCharsets.US_ASCII);
+        } catch (java.nio.file.FileAlreadyExistsException e) {
+            throw new ConfigurationProblem("The key file " + file + " exists already: a key is never overwritten; choose another name", e);
         } catch (IOException e) {
             throw new UncheckedIOException("Cannot create the key file " + file, e);
         }

@@ -7,6 +7,7 @@ import java.util.function.IntConsumer;
 import org.hygie.fhir.crypto.BlindIndex;
 import org.hygie.fhir.crypto.BlindIndexProtector;
 import org.hygie.fhir.crypto.DataKeys;
+import org.hygie.fhir.error.ConfigurationProblem;
 import org.hygie.fhir.storage.ResourceStore;
 import org.hygie.fhir.storage.index.IndexProtector;
 import org.hygie.fhir.storage.Storage;
@@ -29,7 +30,7 @@ public class KeyOperations {
 
     private DataKeys dataKeys() {
         if (storage.dataKeys() == null) {
-            throw new IllegalStateException("Key operations need hygie.crypto.mode=encrypted");
+            throw new ConfigurationProblem("Key operations need hygie.crypto.mode=encrypted: this database is in plaintext mode and has no keys");
         }
         return storage.dataKeys();
     }

@@ -29,6 +29,10 @@ public final class KeysCommand {
     private KeysCommand() {}
 
     public static int run(String[] args, PrintStream out) {
+        if (HygieApplication.wantsHelp(args)) {
+            out.println(USAGE);
+            return 0;
+        }
         if (args.length < 2) {
             out.println(USAGE);
             return 2;

@@ -45,6 +45,10 @@ public final class LoadCommand {
     private LoadCommand() {}
 
     public static int run(String[] args, PrintStream out, PrintStream progress) {
+        if (org.hygie.fhir.HygieApplication.wantsHelp(args)) {
+            out.println(USAGE);
+            return 0;
+        }
         List<String> positional = Stream.of(args).skip(1).filter(a -> !a.startsWith("--")).toList();
         if (positional.size() != 1) {
             out.println(USAGE);

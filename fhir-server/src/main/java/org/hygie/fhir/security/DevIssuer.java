@@ -24,6 +24,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Date;
 import java.util.UUID;
+import org.hygie.fhir.error.ConfigurationProblem;
 
 /**
  * The development token issuer: an ES384 key pair kept under {@code hygie.data-dir/dev-issuer/}, created on
@@ -40,9 +41,17 @@ public final class DevIssuer {
         this.key = key;
     }
 
+    public static boolean exists(Path dataDir) {
+        return Files.exists(keyFile(dataDir));
+    }
+
+    private static Path keyFile(Path dataDir) {
+        return dataDir.resolve("dev-issuer").resolve("signing-key.jwk.json");
+    }
+
     /** The data dir's dev key, created (owner-only file) if there is none yet; safe when two processes race. */
     public static DevIssuer open(Path dataDir) {
-        Path file = dataDir.resolve("dev-issuer").resolve("signing-key.jwk.json");
+        Path file = keyFile(dataDir);
         try {
             if (!Files.exists(file)) {
                 Files.createDirectories(file.getParent());
@@ -64,7 +73,7 @@ public final class DevIssuer {
         } catch (IOException e) {
             throw new UncheckedIOException("Cannot read or create the dev issuer key under " + file.getParent(), e);
         } catch (ParseException | JOSEException e) {
-            throw new IllegalStateException("The dev issuer key " + file + " is unreadable; delete it to get a new one", e);
+            throw new ConfigurationProblem("The dev issuer key " + file + " is unreadable; delete it to get a new one", e);
         }
     }
 

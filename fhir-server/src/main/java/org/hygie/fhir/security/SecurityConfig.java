@@ -6,6 +6,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import org.hygie.fhir.config.HygieProperties;
+import org.hygie.fhir.error.ConfigurationProblem;
 import org.hygie.fhir.storage.ResourceService;
 import org.hygie.fhir.storage.search.SearchQuery;
 import org.hygie.fhir.storage.search.SearchRequestParser;
@@ -32,7 +33,8 @@ class SecurityConfig {
                 .toList();
         if (security.devIssuer()) {
             if (Arrays.asList(environment.getActiveProfiles()).contains("prod")) {
-                throw new IllegalStateException("hygie.security.dev-issuer=true is refused in the prod profile");
+                throw new ConfigurationProblem("hygie.security.dev-issuer=true is refused in the prod profile: trust your authorization server with"
+                        + " hygie.security.issuers[0].issuer and .jwks-uri instead (see docs/production.md)");
             }
             log.warn("hygie.security.dev-issuer=true: tokens signed with the dev key under {} are trusted."
                     + " Development and tests only.", properties.dataDir().resolve("dev-issuer"));

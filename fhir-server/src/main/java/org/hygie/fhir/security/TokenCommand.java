@@ -26,6 +26,10 @@ public final class TokenCommand {
     private TokenCommand() {}
 
     public static int run(String[] args, PrintStream out, PrintStream err) {
+        if (org.hygie.fhir.HygieApplication.wantsHelp(args)) {
+            out.println(USAGE);
+            return 0;
+        }
         Map<String, String> options = new HashMap<>();
         for (int i = 1; i < args.length; i++) {
             String arg = args[i];
@@ -61,7 +65,12 @@ public final class TokenCommand {
             err.println("token: --ttl takes a number of seconds\n" + USAGE);
             return 2;
         }
-        Path dataDir = Path.of(options.getOrDefault("--hygie.data-dir", env("HYGIE_DATA_DIR", "./data")));
+        Path dataDir = Path.of(options.getOrDefault("--hygie.data-dir", env("HYGIE_DATA_DIR", "./data"))).toAbsolutePath().normalize();
+        if (!DevIssuer.exists(dataDir)) {
+            // a server started elsewhere holds another key: say which data dir this token is for, or the 401 is a riddle
+            err.println("token: no dev key under " + dataDir + " yet, so a new one was made there. A server started with another"
+                    + " data dir will refuse this token (401): run this command with that server's --hygie.data-dir.");
+        }
         String audience = options.getOrDefault("--hygie.security.audience", env("HYGIE_SECURITY_AUDIENCE", "hygie"));
         out.println(DevIssuer.open(dataDir).sign(audience, options.getOrDefault("--client-id", "hygie-dev-client"), scope.trim(),
                 patient, practitioner, Duration.ofSeconds(ttl)));

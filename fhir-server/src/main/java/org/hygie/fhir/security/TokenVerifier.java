@@ -34,6 +34,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.hygie.fhir.error.ConfigurationProblem;
 
 /**
  * Validates bearer JWTs against the configured issuers: signature (keys from the issuer's JWKS URL, cached
@@ -98,11 +99,11 @@ public final class TokenVerifier {
             try {
                 return JWKSourceBuilder.create(URI.create(issuer.jwksUri()).toURL()).retrying(true).build();
             } catch (MalformedURLException | IllegalArgumentException e) {
-                throw new IllegalStateException("hygie.security.issuers: bad jwks-uri for " + issuer.issuer(), e);
+                throw new ConfigurationProblem("hygie.security.issuers: bad jwks-uri for " + issuer.issuer(), e);
             }
         }
         if (issuer.publicKeyFile() == null) {
-            throw new IllegalStateException("hygie.security.issuers: " + issuer.issuer() + " needs a jwks-uri or a public-key-file");
+            throw new ConfigurationProblem("hygie.security.issuers: " + issuer.issuer() + " needs a jwks-uri or a public-key-file");
         }
         try {
             JWK key = pemPublicKey(Files.readString(issuer.publicKeyFile()));
@@ -114,7 +115,7 @@ public final class TokenVerifier {
         } catch (IOException e) {
             throw new UncheckedIOException("Cannot read the public key file of issuer " + issuer.issuer(), e);
         } catch (GeneralSecurityException | IllegalArgumentException e) {
-            throw new IllegalStateException("The public key file of issuer " + issuer.issuer()
+            throw new ConfigurationProblem("The public key file of issuer " + issuer.issuer()
                     + " is not a PEM 'PUBLIC KEY' (RSA or EC, SubjectPublicKeyInfo)", e);
         }
     }
@@ -174,6 +175,10 @@ public final class TokenVerifier {
         try {
             claims = processor.process(token, null);
         } catch (BadJOSEException e) {
+            if (DevIssuer.ISSUER.equals(issuer) && String.valueOf(e.getMessage()).contains("no matching key")) {
+                throw new InvalidTokenException("The bearer token was refused: it is signed with another dev key than this server's"
+                        + " (was the token command run with another --hygie.data-dir than the server?)");
+            }
             // Nimbus' messages name the failed check (expired, audience, signature) and carry no claim values
             throw new InvalidTokenException("The bearer token was refused: " + e.getMessage());
         } catch (ParseException | JOSEException e) {

@@ -12,6 +12,7 @@ import org.hygie.fhir.crypto.DataKeys;
 import org.hygie.fhir.crypto.EncryptingPayloadCodec;
 import org.hygie.fhir.crypto.EnvelopeCipher;
 import org.hygie.fhir.crypto.PayloadCodec;
+import org.hygie.fhir.error.ConfigurationProblem;
 import org.hygie.fhir.storage.index.IgSearchParameters;
 import org.hygie.fhir.storage.index.IndexExtractor;
 import org.hygie.fhir.storage.index.IndexProtector;
@@ -47,8 +48,8 @@ public record Storage(ResourceService service, SearchRequestParser searchParser,
         JdbcSettings settings = new JdbcSettings(jdbc);
         String recorded = tx.execute(s -> settings.putIfAbsent("storage.mode", crypto.mode().name()));
         if (!crypto.mode().name().equals(recorded)) {
-            throw new IllegalStateException("This database was created in " + recorded + " mode; refusing to run it in "
-                    + crypto.mode() + " mode (hygie.crypto.mode)");
+            throw new ConfigurationProblem("This database was created in " + recorded + " mode; refusing to run it in "
+                    + crypto.mode() + " mode: set hygie.crypto.mode=" + recorded.toLowerCase(java.util.Locale.ROOT) + ", or use another database");
         }
         SearchParameterRegistry registry = new SearchParameterRegistry(fhirContext, resourceTypes, IgSearchParameters.load(fhirContext));
         SearchRequestParser parser = new SearchRequestParser(registry, defaultPageSize, maxPageSize, limits);
@@ -63,7 +64,7 @@ public record Storage(ResourceService service, SearchRequestParser searchParser,
             DataKeys keys = dataKeys;
             tx.executeWithoutResult(s -> keys.verifyMasterKeys());
             if (!crypto.maintenance() && tx.execute(s -> settings.get(INDEX_KEY_PENDING)).isPresent()) {
-                throw new IllegalStateException("An index key rotation is unfinished: finish it with"
+                throw new ConfigurationProblem("An index key rotation is unfinished: finish it with"
                         + " 'java -jar fhir-server.jar keys rotate-index' before starting servers");
             }
             byte[] indexKey = tx.execute(s -> keys.forCompartment(settings.get(INDEX_KEY).orElse(DataKeys.BLIND_INDEX)).key().getEncoded());

@@ -1,5 +1,6 @@
 package org.hygie.fhir.types;
 
+import org.hygie.fhir.error.ConfigurationProblem;
 /**
  * The canonical base of everything Hygie defines (profiles, extensions, code systems, operations):
  * {@value #DEFAULT_BASE} by default, or the base of an operator who republishes the implementation guide
@@ -28,7 +29,7 @@ public final class Canonicals {
     public static synchronized void use(String configured) {
         String normalized = configured == null || configured.isBlank() ? DEFAULT_BASE : configured.trim().replaceAll("/+$", "");
         if (!normalized.matches("https?://[^\\s\"]+")) {
-            throw new IllegalStateException("hygie.conformance.canonical-base must be an http(s) URL, not '" + configured + "'");
+            throw new ConfigurationProblem("hygie.conformance.canonical-base must be an http(s) URL, not '" + configured + "'");
         }
         base = normalized;
     }

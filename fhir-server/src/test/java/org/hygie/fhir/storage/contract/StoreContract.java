@@ -138,7 +138,7 @@ public abstract class StoreContract {
         var history = service.history(new ResourceStore.HistoryQuery("Patient", key.id(), null, null, null, 10, 0));
         assertThat(history.items()).extracting(e -> e.version().method()).containsExactly("DELETE", "POST");
         assertThat(history.items().get(0).resource()).isNull();
-        // deleting what does not exist deletes nothing and is no error (R4 allows 200; issue #22)
+        // deleting what does not exist deletes nothing and is no error (R4 allows 200)
         ResourceService.Outcome nothing = service.inTransaction(w -> service.delete(new Key("Patient", "never-was"), false, w));
         assertThat(nothing.key()).isNull();
         assertThat(nothing.version()).isZero();
@@ -242,7 +242,7 @@ public abstract class StoreContract {
                 .hasMessageContaining("Patient/does-not-exist");
         assertThatThrownBy(() -> create(appointmentFor("urn:uuid:0b7f1c3e-0000-4000-8000-000000000000")))
                 .isInstanceOf(UnprocessableEntityException.class);
-        // a type the server does not hold (Condition, Encounter...) is kept as written, unresolved (issue #22:
+        // a type the server does not hold (Condition, Encounter...) is kept as written, unresolved (
         // the R4 scheduling examples reference them); it reaches nothing, so it cannot dangle
         Key kept = create(appointmentFor("Condition/x")).key();
         assertThat(((Appointment) service.read(kept)).getParticipantFirstRep().getActor().getReference()).isEqualTo("Condition/x");
