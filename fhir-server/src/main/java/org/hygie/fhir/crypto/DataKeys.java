@@ -101,7 +101,7 @@ public class DataKeys {
         for (String kekId : store.countByKek().keySet()) {
             if (!masterKeys.containsKey(kekId)) {
                 throw new ConfigurationProblem("This database's data keys are wrapped by master key " + kekId
-                        + ", and the configured one is " + masterKeys.keySet() + ": wrong master key? Set hygie.crypto.master-key-file"
+                        + ", which is not configured (configured: " + masterKeys.keySet() + "): wrong master key? Set hygie.crypto.master-key-file"
                         + " to the key this database was made with (during a rotation, list the old one in"
                         + " hygie.crypto.previous-master-key-files)");
             }

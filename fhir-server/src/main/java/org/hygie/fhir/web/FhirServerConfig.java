@@ -33,6 +33,7 @@ class FhirServerConfig {
                                                             org.hygie.fhir.documents.ProvideDocumentBundle provideDocumentBundle,
                                                             org.hygie.fhir.validation.Validation validation,
                                                             @Value("${hygie.version:0.1.0}") String version) {
+        ClientErrorsFromHooks.install();
         HistoryRequests history = new HistoryRequests(service, properties.search());
         List<IResourceProvider> resourceProviders = registry.resourceTypes().stream()
                 .map(type -> (IResourceProvider) switch (type) {
