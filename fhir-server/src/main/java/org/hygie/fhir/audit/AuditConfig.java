@@ -4,7 +4,7 @@ import java.time.Clock;
 import java.util.concurrent.ScheduledExecutorService;
 import org.hygie.fhir.config.HygieProperties;
 import org.hygie.fhir.storage.ResourceService;
-import org.hygie.fhir.storage.Storage;
+import org.hygie.fhir.config.Storage;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.jdbc.core.JdbcTemplate;

@@ -3,7 +3,7 @@ package org.hygie.fhir.booking;
 import java.time.Clock;
 import java.util.concurrent.ScheduledExecutorService;
 import org.hygie.fhir.config.HygieProperties;
-import org.hygie.fhir.storage.Storage;
+import org.hygie.fhir.config.Storage;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.jdbc.core.JdbcTemplate;

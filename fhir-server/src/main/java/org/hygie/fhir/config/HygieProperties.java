@@ -55,7 +55,10 @@ public record HygieProperties(
      * @param failOn  ERROR: only errors refuse a write; WARNING: warnings too (strict)
      */
     public record Validation(@DefaultValue("true") boolean enabled,
-                             @DefaultValue("ERROR") org.hygie.fhir.validation.ResourceValidator.FailOn failOn) {}
+                             @DefaultValue("ERROR") FailOn failOn) {
+        /** Which issues refuse a write: errors only, or warnings too. */
+        public enum FailOn { ERROR, WARNING }
+    }
 
     /**
      * @param maxBytes       largest document content accepted (413 above)

@@ -25,7 +25,7 @@ public final class AesKeyWrap {
         }
     }
 
-    public static final class KeyUnwrapException extends RuntimeException {
+    public static final class KeyUnwrapException extends org.hygie.fhir.storage.PayloadCodec.Unauthentic {
         KeyUnwrapException(String message) {
             super(message);
         }

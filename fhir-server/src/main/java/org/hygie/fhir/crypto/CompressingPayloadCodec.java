@@ -4,6 +4,7 @@ import java.io.ByteArrayOutputStream;
 import java.util.zip.DataFormatException;
 import java.util.zip.Deflater;
 import java.util.zip.Inflater;
+import org.hygie.fhir.storage.PayloadCodec;
 import org.hygie.fhir.storage.ResourceStore;
 
 /**

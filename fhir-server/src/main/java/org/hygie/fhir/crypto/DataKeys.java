@@ -175,7 +175,7 @@ public class DataKeys {
     }
 
     /** The data key of a payload was destroyed (crypto-shredding): the data is gone. */
-    public static final class ErasedException extends RuntimeException {
+    public static final class ErasedException extends org.hygie.fhir.storage.PayloadCodec.Erased {
         public ErasedException(String message) {
             super(message);
         }

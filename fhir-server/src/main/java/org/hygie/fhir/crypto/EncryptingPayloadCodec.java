@@ -1,6 +1,7 @@
 package org.hygie.fhir.crypto;
 
 import java.nio.charset.StandardCharsets;
+import org.hygie.fhir.storage.PayloadCodec;
 import org.hygie.fhir.storage.ResourceStore;
 
 /**

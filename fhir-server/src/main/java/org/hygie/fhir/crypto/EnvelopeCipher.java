@@ -63,7 +63,7 @@ public final class EnvelopeCipher {
     }
 
     /** A stored payload that does not authenticate: altered, swapped between rows, or replayed. */
-    public static final class TamperedException extends RuntimeException {
+    public static final class TamperedException extends org.hygie.fhir.storage.PayloadCodec.Unauthentic {
         public TamperedException(String message) {
             super(message);
         }

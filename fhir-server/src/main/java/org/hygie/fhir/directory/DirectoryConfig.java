@@ -1,6 +1,6 @@
 package org.hygie.fhir.directory;
 
-import org.hygie.fhir.storage.Storage;
+import org.hygie.fhir.config.Storage;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 

@@ -6,7 +6,7 @@ import org.hygie.fhir.audit.AuditTrail;
 import org.hygie.fhir.crypto.CryptoSettings;
 import org.hygie.fhir.config.HygieProperties;
 import org.hygie.fhir.crypto.EnvelopeCipher;
-import org.hygie.fhir.storage.Storage;
+import org.hygie.fhir.config.Storage;
 import org.springframework.boot.web.servlet.FilterRegistrationBean;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;

@@ -10,7 +10,7 @@ import org.hygie.fhir.crypto.DataKeys;
 import org.hygie.fhir.error.ConfigurationProblem;
 import org.hygie.fhir.storage.ResourceStore;
 import org.hygie.fhir.storage.index.IndexProtector;
-import org.hygie.fhir.storage.Storage;
+import org.hygie.fhir.config.Storage;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

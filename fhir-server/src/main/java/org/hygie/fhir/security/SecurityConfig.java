@@ -53,7 +53,7 @@ class SecurityConfig {
     }
 
     @Bean
-    ScopeAccessControl scopeAccessControl(ResourceService service, org.hygie.fhir.storage.Storage storage) {
+    ScopeAccessControl scopeAccessControl(ResourceService service, org.hygie.fhir.config.Storage storage) {
         ScopeAccessControl control = new ScopeAccessControl();
         service.setAccessControl(control);
         service.addRule(new CareRelationshipRule(storage.careRelationships()));

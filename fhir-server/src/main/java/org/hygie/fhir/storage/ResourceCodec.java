@@ -2,14 +2,10 @@ package org.hygie.fhir.storage;
 
 import ca.uhn.fhir.context.FhirContext;
 import java.nio.charset.StandardCharsets;
-import org.hygie.fhir.crypto.AesKeyWrap;
-import org.hygie.fhir.crypto.DataKeys;
-import org.hygie.fhir.crypto.EnvelopeCipher;
-import org.hygie.fhir.crypto.PayloadCodec;
 import org.hygie.fhir.error.FhirErrors;
 import org.hl7.fhir.instance.model.api.IBaseResource;
 
-/** Resource to stored bytes and back: JSON, then the payload codec (compression now, encryption next). */
+/** Resource to stored bytes and back: JSON, then the payload codec (compression, or compression and encryption). */
 public class ResourceCodec {
     private final FhirContext fhirContext;
     private final PayloadCodec payloadCodec;
@@ -34,9 +30,9 @@ public class ResourceCodec {
         byte[] json;
         try {
             json = payloadCodec.open(key, stored.version(), stored.keyId(), stored.payload());
-        } catch (DataKeys.ErasedException e) {
+        } catch (PayloadCodec.Erased e) {
             throw FhirErrors.gone(version + " was erased (its data key was destroyed)");
-        } catch (EnvelopeCipher.TamperedException | AesKeyWrap.KeyUnwrapException e) {
+        } catch (PayloadCodec.Unauthentic e) {
             throw new StoredDataIntegrityException(version + " failed its integrity check: " + e.getMessage());
         }
         return fhirContext.newJsonParser().parseResource(new String(json, StandardCharsets.UTF_8));

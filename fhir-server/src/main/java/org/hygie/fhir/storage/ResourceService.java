@@ -18,7 +18,7 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.function.Function;
 import java.util.regex.Pattern;
-import org.hygie.fhir.crypto.PayloadCodec;
+import org.hygie.fhir.storage.PayloadCodec;
 import org.hygie.fhir.storage.index.IndexEntry;
 import org.hygie.fhir.storage.index.IndexExtractor;
 import org.hygie.fhir.storage.index.IndexProtector;

@@ -3,7 +3,7 @@ package org.hygie.fhir.validation;
 import ca.uhn.fhir.context.FhirContext;
 import ca.uhn.fhir.rest.server.exceptions.BaseServerResponseException;
 import java.util.List;
-import org.hygie.fhir.config.ConformancePackages;
+import org.hygie.fhir.types.ConformancePackages;
 import org.hygie.fhir.storage.ResourceService;
 import org.hygie.fhir.storage.ResourceStore;
 import org.hl7.fhir.instance.model.api.IBaseResource;

@@ -27,6 +27,8 @@ import org.hl7.fhir.r5.utils.xver.XVerExtensionManagerOld;
 import org.hl7.fhir.utilities.validation.ValidationMessage;
 import org.hl7.fhir.validation.ValidatorSettings;
 import org.hl7.fhir.validation.instance.InstanceValidator;
+import org.hygie.fhir.config.HygieProperties;
+import org.hygie.fhir.types.CoreDefinitions;
 
 /**
  * Validates a resource against the base specification, the profile Hygie declares for its type
@@ -40,7 +42,6 @@ import org.hl7.fhir.validation.instance.InstanceValidator;
  */
 public final class ResourceValidator {
     /** Which issues make a write fail: errors only, or warnings too. */
-    public enum FailOn { ERROR, WARNING }
 
     private static final int REUSES = 1000;
 
@@ -97,7 +98,7 @@ public final class ResourceValidator {
             if (own && sd.getKind() == StructureDefinition.StructureDefinitionKind.RESOURCE) {
                 profiles.add(sd.getUrl());
             }
-            if (own && org.hygie.fhir.config.ConformancePackages.isTypeProfile(sd)) {
+            if (own && org.hygie.fhir.types.ConformancePackages.isTypeProfile(sd)) {
                 profileOfType.put(sd.getType(), sd.getUrl());
             }
         }
@@ -270,10 +271,10 @@ public final class ResourceValidator {
     }
 
     /** Whether {@code outcome} has an issue at or above the failing severity. */
-    public static boolean fails(OperationOutcome outcome, FailOn failOn) {
+    public static boolean fails(OperationOutcome outcome, HygieProperties.Validation.FailOn failOn) {
         return outcome.getIssue().stream().anyMatch(i -> switch (i.getSeverity()) {
             case FATAL, ERROR -> true;
-            case WARNING -> failOn == FailOn.WARNING;
+            case WARNING -> failOn == HygieProperties.Validation.FailOn.WARNING;
             default -> false;
         });
     }

@@ -3,6 +3,7 @@ package org.hygie.fhir.validation;
 import ca.uhn.fhir.context.FhirContext;
 import ca.uhn.fhir.rest.server.exceptions.UnprocessableEntityException;
 import java.util.concurrent.CompletableFuture;
+import org.hygie.fhir.config.HygieProperties;
 import org.hygie.fhir.storage.WriteValidation;
 import org.hl7.fhir.instance.model.api.IBaseResource;
 import org.hl7.fhir.r4.model.OperationOutcome;
@@ -20,9 +21,9 @@ public final class Validation implements WriteValidation {
     private static CompletableFuture<ResourceValidator> shared;
 
     private final boolean enabled;
-    private final ResourceValidator.FailOn failOn;
+    private final HygieProperties.Validation.FailOn failOn;
 
-    public Validation(boolean enabled, ResourceValidator.FailOn failOn) {
+    public Validation(boolean enabled, HygieProperties.Validation.FailOn failOn) {
         this.enabled = enabled;
         this.failOn = failOn;
     }
@@ -49,7 +50,7 @@ public final class Validation implements WriteValidation {
     private static void build(CompletableFuture<ResourceValidator> attempt) {
         try {
             long start = System.nanoTime();
-            FhirContext context = org.hygie.fhir.config.FhirContexts.server();
+            FhirContext context = org.hygie.fhir.types.FhirContexts.server();
             ResourceValidator validator = new ResourceValidator(context, new ValidationSupport(context));
             int shared = validator.keepOneCopyOfCoreDefinitions();
             // each profiled type's first validation loads its definitions and value sets: not on a client's time

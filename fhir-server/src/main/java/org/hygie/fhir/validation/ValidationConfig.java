@@ -52,7 +52,7 @@ public class ValidationConfig {
             return;
         }
         if (!event.getApplicationContext().getBean(HygieProperties.class).validation().enabled()) {
-            org.hygie.fhir.config.FhirContexts.warmUpFhirPath();
+            org.hygie.fhir.types.FhirContexts.warmUpFhirPath();
             return;
         }
         long heapMb = Runtime.getRuntime().maxMemory() / (1024 * 1024);

@@ -6,7 +6,7 @@ import ca.uhn.fhir.context.support.ValidationSupportContext;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
-import org.hygie.fhir.config.ConformancePackages;
+import org.hygie.fhir.types.ConformancePackages;
 import org.hl7.fhir.common.hapi.validation.support.CommonCodeSystemsTerminologyService;
 import org.hl7.fhir.common.hapi.validation.support.InMemoryTerminologyServerValidationSupport;
 import org.hl7.fhir.common.hapi.validation.support.PrePopulatedValidationSupport;
@@ -15,6 +15,7 @@ import org.hl7.fhir.common.hapi.validation.support.UnknownCodeSystemWarningValid
 import org.hl7.fhir.common.hapi.validation.support.ValidationSupportChain;
 import org.hl7.fhir.instance.model.api.IBaseResource;
 import org.hl7.fhir.r4.model.StructureDefinition;
+import org.hygie.fhir.types.CoreDefinitions;
 
 /**
  * Everything the validator and the terminology operations know, offline: the R4 core definitions, Hygie's

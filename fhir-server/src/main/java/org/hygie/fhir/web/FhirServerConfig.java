@@ -47,11 +47,11 @@ class FhirServerConfig {
         HygieRestfulServer server = new HygieRestfulServer(fhirContext, resourceProviders,
                 List.of(new SystemProvider(bundles, history, new SystemSearch(service, parser, registry)), new AppointmentOperations(booking, properties.search()),
                         new ScheduleOperations(slotGeneration), new BulkPublishOperation(feed),
-                        new org.hygie.fhir.terminology.TerminologyOperations(fhirContext, () -> validation.validator().support())), List.of(new ServerErrorInterceptor(), new MediaTypeInterceptor(), auditTrail, binaryInlining,
+                        new org.hygie.fhir.web.TerminologyOperations(fhirContext, () -> validation.validator().support())), List.of(new ServerErrorInterceptor(), new MediaTypeInterceptor(), auditTrail, binaryInlining,
                         new ValidateOperation(fhirContext, validation)),
                 new CapabilityStatementProvider(registry, java.util.stream.Stream.of(AppointmentOperations.declared(),
-                ScheduleOperations.declared(), BulkPublishOperation.declared(), org.hygie.fhir.terminology.TerminologyOperations.DECLARED)
-                .flatMap(List::stream).toList(), org.hygie.fhir.config.ConformancePackages.resourceProfiles(fhirContext),
+                ScheduleOperations.declared(), BulkPublishOperation.declared(), org.hygie.fhir.web.TerminologyOperations.DECLARED)
+                .flatMap(List::stream).toList(), org.hygie.fhir.types.ConformancePackages.resourceProfiles(fhirContext),
                 crypto.mode() == CryptoSettings.Mode.ENCRYPTED, version, properties.security(),
                 id -> resourceProviders.stream().filter(p -> p.getResourceType() == org.hl7.fhir.r4.model.OperationDefinition.class)
                         .map(p -> ((ResourceTypeProvider) p).read(id)).findFirst().orElseThrow()));

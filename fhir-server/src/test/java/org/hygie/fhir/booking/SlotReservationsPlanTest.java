@@ -8,7 +8,7 @@ import java.time.Instant;
 import javax.sql.DataSource;
 import org.hygie.fhir.types.ResourceTypes;
 import org.hygie.fhir.crypto.CryptoSettings;
-import org.hygie.fhir.storage.Storage;
+import org.hygie.fhir.config.Storage;
 import org.hygie.fhir.testsupport.TestDatabases;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;

@@ -8,7 +8,7 @@ import ca.uhn.fhir.context.support.LookupCodeRequest;
 import ca.uhn.fhir.context.support.ValidationSupportContext;
 import ca.uhn.fhir.context.support.ValueSetExpansionOptions;
 import java.util.List;
-import org.hygie.fhir.config.ConformancePackages;
+import org.hygie.fhir.types.ConformancePackages;
 import org.hl7.fhir.instance.model.api.IBaseResource;
 import org.hl7.fhir.r4.model.CodeSystem;
 import org.hl7.fhir.r4.model.OperationOutcome;
@@ -24,7 +24,7 @@ import org.junit.jupiter.api.Test;
  */
 class ImplementationGuideTest {
     private static final FhirContext FHIR = FhirContext.forR4Cached();
-    private final ResourceValidator validator = new Validation(true, ResourceValidator.FailOn.ERROR).validator();
+    private final ResourceValidator validator = new Validation(true, org.hygie.fhir.config.HygieProperties.Validation.FailOn.ERROR).validator();
 
     @Test
     void everyConformanceResourceIsValidAndEveryProfileHasASnapshot() {

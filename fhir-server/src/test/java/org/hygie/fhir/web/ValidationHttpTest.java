@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.net.http.HttpResponse;
 import java.util.List;
-import org.hygie.fhir.config.ConformancePackages;
+import org.hygie.fhir.types.ConformancePackages;
 import org.hygie.fhir.testsupport.TestIdentifiers;
 import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.CodeSystem;

@@ -2,7 +2,7 @@ package org.hygie.fhir.storage.index;
 
 import ca.uhn.fhir.context.FhirContext;
 import java.util.List;
-import org.hygie.fhir.config.ConformancePackages;
+import org.hygie.fhir.types.ConformancePackages;
 import org.hl7.fhir.r4.model.SearchParameter;
 
 /** The SearchParameters Hygie answers beyond R4's: its implementation guide's ({@code ig/}), and its dependencies'. */

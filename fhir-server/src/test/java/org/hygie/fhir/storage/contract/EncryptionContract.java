@@ -18,7 +18,7 @@ import org.hygie.fhir.keys.KeyOperations;
 import org.hygie.fhir.storage.ResourceCodec;
 import org.hygie.fhir.storage.ResourceService;
 import org.hygie.fhir.storage.ResourceStore.Key;
-import org.hygie.fhir.storage.Storage;
+import org.hygie.fhir.config.Storage;
 import org.hygie.fhir.storage.search.QueryString;
 import org.hygie.fhir.testsupport.DatabaseBytes;
 import org.hygie.fhir.testsupport.TestCrypto;

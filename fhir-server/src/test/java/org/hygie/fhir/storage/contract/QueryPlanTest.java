@@ -8,7 +8,7 @@ import java.util.ArrayList;
 import java.util.List;
 import javax.sql.DataSource;
 import org.hygie.fhir.types.ResourceTypes;
-import org.hygie.fhir.storage.Storage;
+import org.hygie.fhir.config.Storage;
 import org.hygie.fhir.storage.jdbc.JdbcResourceStore;
 import org.hygie.fhir.storage.search.QueryString;
 import org.hygie.fhir.storage.search.SearchQuery;

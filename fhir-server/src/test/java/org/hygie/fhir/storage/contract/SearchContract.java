@@ -14,7 +14,7 @@ import org.hygie.fhir.crypto.CryptoSettings;
 import org.hygie.fhir.testsupport.TestCrypto;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import org.hygie.fhir.storage.ResourceService;
-import org.hygie.fhir.storage.Storage;
+import org.hygie.fhir.config.Storage;
 import org.hygie.fhir.storage.search.QueryString;
 import org.hygie.fhir.storage.search.SearchQuery;
 import org.hl7.fhir.instance.model.api.IBaseResource;

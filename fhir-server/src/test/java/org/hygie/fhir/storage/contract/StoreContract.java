@@ -19,7 +19,7 @@ import org.hygie.fhir.testsupport.TestCrypto;
 import org.hygie.fhir.storage.ResourceService;
 import org.hygie.fhir.storage.ResourceStore;
 import org.hygie.fhir.storage.ResourceStore.Key;
-import org.hygie.fhir.storage.Storage;
+import org.hygie.fhir.config.Storage;
 import org.hygie.fhir.storage.search.QueryString;
 import org.hygie.fhir.storage.search.SearchQuery;
 import org.hygie.fhir.storage.search.SearchRequestParser;

@@ -9,7 +9,7 @@ import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
-import org.hygie.fhir.config.FhirContexts;
+import org.hygie.fhir.types.FhirContexts;
 import org.hygie.fhir.types.ResourceTypes;
 import org.hl7.fhir.instance.model.api.IBase;
 import org.hl7.fhir.r4.model.Resource;

@@ -12,7 +12,7 @@ import javax.sql.DataSource;
 import org.hygie.fhir.types.ResourceTypes;
 import org.hygie.fhir.storage.ResourceService;
 import org.hygie.fhir.storage.ResourceStore;
-import org.hygie.fhir.storage.Storage;
+import org.hygie.fhir.config.Storage;
 import org.hygie.fhir.testsupport.TestCrypto;
 import org.hygie.fhir.testsupport.TestDatabases;
 import org.hl7.fhir.instance.model.api.IBaseResource;

@@ -13,7 +13,7 @@ import javax.sql.DataSource;
 import org.hygie.fhir.types.ResourceTypes;
 import org.hygie.fhir.crypto.CryptoSettings;
 import org.hygie.fhir.storage.ResourceStore;
-import org.hygie.fhir.storage.Storage;
+import org.hygie.fhir.config.Storage;
 import org.hygie.fhir.storage.search.QueryString;
 import org.hygie.fhir.storage.search.SearchQuery;
 import org.hygie.fhir.testsupport.TestDatabases;

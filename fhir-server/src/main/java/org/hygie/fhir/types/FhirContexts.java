@@ -1,8 +1,8 @@
-package org.hygie.fhir.config;
+package org.hygie.fhir.types;
 
 import ca.uhn.fhir.context.FhirContext;
 import ca.uhn.fhir.parser.StrictErrorHandler;
-import org.hygie.fhir.validation.CoreDefinitions;
+import org.hygie.fhir.types.CoreDefinitions;
 
 /**
  * The JVM's one server FHIR context (a context holds the model of every type it has used: ~40 MB for all

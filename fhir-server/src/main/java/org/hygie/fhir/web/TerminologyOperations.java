@@ -1,4 +1,4 @@
-package org.hygie.fhir.terminology;
+package org.hygie.fhir.web;
 
 import static org.hygie.fhir.error.FhirErrors.badRequest;
 import static org.hygie.fhir.error.FhirErrors.notFound;

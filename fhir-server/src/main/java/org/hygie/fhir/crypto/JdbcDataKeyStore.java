@@ -1,10 +1,9 @@
-package org.hygie.fhir.storage.jdbc;
+package org.hygie.fhir.crypto;
 
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import org.hygie.fhir.crypto.DataKeyStore;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.core.RowMapper;
 

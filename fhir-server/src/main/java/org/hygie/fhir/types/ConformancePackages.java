@@ -1,4 +1,4 @@
-package org.hygie.fhir.config;
+package org.hygie.fhir.types;
 
 import ca.uhn.fhir.context.FhirContext;
 import java.io.IOException;

@@ -1,4 +1,4 @@
-package org.hygie.fhir.validation;
+package org.hygie.fhir.types;
 
 import ca.uhn.fhir.context.FhirContext;
 import ca.uhn.fhir.context.support.DefaultProfileValidationSupport;
@@ -118,7 +118,7 @@ public final class CoreDefinitions implements IValidationSupport {
      *
      * @return how many definitions were trimmed
      */
-    int keepOnlyConverted(IValidationSupport chain, WorkerContextValidationSupportAdapter worker) {
+    public int keepOnlyConverted(IValidationSupport chain, WorkerContextValidationSupportAdapter worker) {
         int trimmed = 0;
         for (StructureDefinition sd : parsed().byUrl().values()) {
             if (!sd.hasSnapshot() && !sd.hasDifferential()) {
@@ -181,12 +181,12 @@ public final class CoreDefinitions implements IValidationSupport {
     }
 
     /** Whether the definitions have been parsed (for tests). */
-    boolean loaded() {
+    public boolean loaded() {
         return parsed != null;
     }
 
     /** The definitions, for tests: the same objects the engines hold. */
-    List<StructureDefinition> definitions() {
+    public List<StructureDefinition> definitions() {
         return new ArrayList<>(parsed().byUrl().values());
     }
 }
