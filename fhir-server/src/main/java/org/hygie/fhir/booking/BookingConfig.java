@@ -12,6 +12,12 @@ import org.springframework.jdbc.core.JdbcTemplate;
 @Configuration(proxyBeanMethods = false)
 class BookingConfig {
 
+    /** Free-slot search's tables, which the store keeps at every write. */
+    @Bean
+    SlotAvailabilityProjection slotAvailabilityProjection() {
+        return new SlotAvailabilityProjection();
+    }
+
     @Bean
     SlotReservations slotReservations(JdbcTemplate jdbc) {
         return new SlotReservations(jdbc);

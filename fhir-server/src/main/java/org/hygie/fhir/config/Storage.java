@@ -20,6 +20,7 @@ import org.hygie.fhir.storage.StorageLayer;
 import org.hygie.fhir.storage.index.IndexProtector;
 import org.hygie.fhir.storage.index.SearchParameterRegistry;
 import org.hygie.fhir.storage.jdbc.JdbcSettings;
+import org.hygie.fhir.storage.jdbc.Projection;
 import org.hygie.fhir.storage.search.SearchLimits;
 import org.hygie.fhir.storage.search.SearchRequestParser;
 import org.springframework.jdbc.core.JdbcTemplate;
@@ -40,7 +41,7 @@ public record Storage(StorageLayer layer, DataKeys dataKeys) {
     public static final String INDEX_ROTATION_PROGRESS = "blind-index.progress";
 
     public static Storage assemble(FhirContext fhirContext, List<String> resourceTypes, DataSource dataSource,
-                                   PlatformTransactionManager transactionManager, CryptoSettings crypto,
+                                   PlatformTransactionManager transactionManager, CryptoSettings crypto, List<Projection> projections,
                                    int defaultPageSize, int maxPageSize, SearchLimits limits) {
         JdbcTemplate jdbc = new JdbcTemplate(dataSource);
         TransactionTemplate tx = new TransactionTemplate(transactionManager);
@@ -52,7 +53,7 @@ public record Storage(StorageLayer layer, DataKeys dataKeys) {
         }
         if (crypto.mode() != CryptoSettings.Mode.ENCRYPTED) {
             return new Storage(StorageLayer.assemble(fhirContext, resourceTypes, jdbc, tx, settings, new CompressingPayloadCodec(),
-                    registry -> IndexProtector.CLEAR, defaultPageSize, maxPageSize, limits), null);
+                    registry -> IndexProtector.CLEAR, projections, defaultPageSize, maxPageSize, limits), null);
         }
         DataKeys keys = new DataKeys(new JdbcDataKeyStore(jdbc), crypto.masterKey(), crypto.previousMasterKeys(),
                 crypto.dataKeyCacheSize(), crypto.dataKeyCacheTtl());
@@ -64,12 +65,13 @@ public record Storage(StorageLayer layer, DataKeys dataKeys) {
         byte[] indexKey = tx.execute(s -> keys.forCompartment(settings.get(INDEX_KEY).orElse(DataKeys.BLIND_INDEX)).key().getEncoded());
         PayloadCodec encrypting = new EncryptingPayloadCodec(keys, new EnvelopeCipher(crypto.provider()));
         return new Storage(StorageLayer.assemble(fhirContext, resourceTypes, jdbc, tx, settings, encrypting,
-                registry -> new BlindIndexProtector(new BlindIndex(indexKey), registry), defaultPageSize, maxPageSize, limits), keys);
+                registry -> new BlindIndexProtector(new BlindIndex(indexKey), registry), projections, defaultPageSize, maxPageSize, limits), keys);
     }
 
     /** For callers without a Spring context (tests, commands). */
-    public static Storage assemble(FhirContext fhirContext, List<String> resourceTypes, DataSource dataSource, CryptoSettings crypto) {
-        return assemble(fhirContext, resourceTypes, dataSource, new DataSourceTransactionManager(dataSource), crypto, 20, 1000,
+    public static Storage assemble(FhirContext fhirContext, List<String> resourceTypes, DataSource dataSource, CryptoSettings crypto,
+                                   List<Projection> projections) {
+        return assemble(fhirContext, resourceTypes, dataSource, new DataSourceTransactionManager(dataSource), crypto, projections, 20, 1000,
                 SearchLimits.DEFAULT);
     }
 

@@ -12,6 +12,8 @@ import org.hygie.fhir.config.Storage;
 import org.hygie.fhir.storage.index.SearchParameterRegistry;
 import org.hygie.fhir.storage.search.SearchRequestParser;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.hygie.fhir.storage.jdbc.Projection;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.transaction.PlatformTransactionManager;
@@ -35,15 +37,19 @@ class StorageConfig {
         return FhirContexts.server();
     }
 
-    /** Depends on Flyway's initializer: the schema must be migrated before the store checks its settings. */
+    /**
+     * Depends on Flyway's initializer: the schema must be migrated before the store checks its settings.
+     * {@code projections}: the capabilities' derived tables (booking's), which the store keeps at every write.
+     */
     @Bean
     Storage storage(FhirContext fhirContext, DataSource dataSource, PlatformTransactionManager transactions,
-                    CryptoSettings crypto, HygieProperties properties, FlywayMigrationInitializer migrated) {
+                    CryptoSettings crypto, HygieProperties properties, FlywayMigrationInitializer migrated,
+                    ObjectProvider<Projection> projections) {
         warnIfAutovacuumOff(dataSource);
         // before the packages are read: every canonical Hygie defines is under this base
         org.hygie.fhir.types.Canonicals.use(properties.conformance().canonicalBase());
         Storage storage = Storage.assemble(fhirContext, ResourceTypes.ALL, dataSource, transactions, crypto,
-                properties.search().defaultPageSize(), properties.search().maxPageSize(), properties.search().limits());
+                projections.orderedStream().toList(), properties.search().defaultPageSize(), properties.search().maxPageSize(), properties.search().limits());
         // stored resources carry these URLs (extensions, codes): the base a database was created with stays its base
         String recorded = storage.transactions().execute(s -> storage.settings().putIfAbsent("conformance.canonical-base",
                 org.hygie.fhir.types.Canonicals.base()));

@@ -4,12 +4,14 @@ import ca.uhn.fhir.rest.api.RestSearchParameterTypeEnum;
 import java.util.Map;
 import java.util.Set;
 import org.hygie.fhir.storage.index.SearchParam;
+import org.hygie.fhir.types.ResourceTypes;
 
 /**
  * Which search values are kept only as blind indexes: the one place this is decided.
  *
- * <p>In patient data (the types of the patient compartment) every parameter is protected unless it is
- * listed as clear below: a parameter added later is protected by default. Clear ones are the workflow
+ * <p>In patient data (the types of the patient compartment) every parameter is protected unless its
+ * type's policy lists it as clear ({@link ResourceTypes.Policy#clearParameters}): a parameter added later
+ * is protected by default. Clear ones are the workflow
  * fields that scheduling and document management query by range or sort on (status, dates, the
  * practitioner, location and slot of an appointment): they describe the care offer, not the patient.
  * In directory data (practitioners, roles, organizations, locations, services, schedules, slots) values
@@ -20,17 +22,11 @@ import org.hygie.fhir.storage.index.SearchParam;
 public final class SensitivityPolicy {
     private static final Set<String> ALWAYS_CLEAR = Set.of("_id", "_lastUpdated", "_profile", "_tag", "_security", "_compartment");
 
-    private static final Map<String, Set<String>> CLEAR_IN_PATIENT_DATA = Map.of(
-            "Patient", Set.of(),
-            "Appointment", Set.of("status", "date", "end", "practitioner", "location", "slot", "service-type",
-                    "service-category", "specialty", "appointment-type", "part-status"),
-            "AppointmentResponse", Set.of("part-status", "practitioner", "location", "appointment"),
-            "DocumentReference", Set.of("status", "date", "period", "period-start", "period-end", "creation"),
-            "List", Set.of("status", "date"),
-            "AuditEvent", Set.of("date", "action", "subtype", "type", "outcome"),
-            "Binary", Set.of());
-
-    private static final Set<String> PATIENT_TYPES = Set.of("Patient", "RelatedPerson", "Group");
+    /** The clear parameters of a type of patient data (its policy's), or null for any other type. */
+    private static Set<String> clearInPatientData(String type) {
+        ResourceTypes.Policy policy = ResourceTypes.policy(type);
+        return policy != null && policy.inPatientCompartment() ? policy.clearParameters() : null;
+    }
 
     private SensitivityPolicy() {}
 
@@ -38,17 +34,17 @@ public final class SensitivityPolicy {
         if (ALWAYS_CLEAR.contains(param.name())) {
             return false;
         }
-        Set<String> clear = CLEAR_IN_PATIENT_DATA.get(param.resourceType());
+        Set<String> clear = clearInPatientData(param.resourceType());
         if (clear != null) {
             return !clear.contains(param.name());
         }
         return param.type() == RestSearchParameterTypeEnum.REFERENCE
-                && (param.targets().isEmpty() || param.targets().stream().anyMatch(PATIENT_TYPES::contains));
+                && (param.targets().isEmpty() || param.targets().stream().anyMatch(ResourceTypes.PATIENT_TARGETS::contains));
     }
 
     /** A directory reference parameter that may point to a patient: protected per value, by target type. */
     public static boolean isMixed(SearchParam param) {
-        return !CLEAR_IN_PATIENT_DATA.containsKey(param.resourceType()) && isProtected(param);
+        return clearInPatientData(param.resourceType()) == null && isProtected(param);
     }
 
     /** Whether a reference value of {@code param} to {@code targetType} (null: unknown) is protected. */
@@ -56,6 +52,6 @@ public final class SensitivityPolicy {
         if (!isProtected(param)) {
             return false;
         }
-        return !isMixed(param) || targetType == null || PATIENT_TYPES.contains(targetType);
+        return !isMixed(param) || targetType == null || ResourceTypes.PATIENT_TARGETS.contains(targetType);
     }
 }

@@ -19,6 +19,7 @@ import org.hl7.fhir.r4.model.InstantType;
 import org.hl7.fhir.r4.model.Reference;
 import org.hl7.fhir.r4.model.Schedule;
 import org.hl7.fhir.r4.model.Slot;
+import org.hygie.fhir.types.ResourceTypes;
 import org.springframework.jdbc.core.JdbcTemplate;
 
 /**
@@ -27,8 +28,7 @@ import org.springframework.jdbc.core.JdbcTemplate;
  * whose actor is a patient (a patient's own agenda) is left out, and so are its slots.
  */
 public final class AvailabilityFeed {
-    public static final List<String> TYPES = List.of("Location", "Schedule", "Slot");
-    private static final Set<String> PATIENT_TYPES = Set.of("Patient", "RelatedPerson", "Group");
+    public static final List<String> TYPES = ResourceTypes.feedTypes();
     private static final int PAGE = 1000;
 
     private final FhirContext fhirContext;
@@ -74,7 +74,7 @@ public final class AvailabilityFeed {
         Set<String> ids = new HashSet<>();
         each("Schedule", null, serverBase, r -> {
             for (Reference actor : ((Schedule) r).getActor()) {
-                if (PATIENT_TYPES.contains(actor.getReferenceElement().getResourceType())) {
+                if (ResourceTypes.PATIENT_TARGETS.contains(actor.getReferenceElement().getResourceType())) {
                     ids.add(r.getIdElement().getIdPart());
                 }
             }

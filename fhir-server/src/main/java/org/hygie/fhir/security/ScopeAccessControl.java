@@ -141,8 +141,7 @@ public final class ScopeAccessControl implements AccessControl {
 
     /** Types only the server writes: the audit trail and the definitions it publishes (and validates with). */
     public static boolean serverWritten(String type) {
-        ResourceTypes.Kind kind = ResourceTypes.kind(type);
-        return kind == ResourceTypes.Kind.AUDIT || kind == ResourceTypes.Kind.CONFORMANCE;
+        return ResourceTypes.serverWritten(type);
     }
 
     private static ca.uhn.fhir.rest.server.exceptions.MethodNotAllowedException methodNotAllowed(String message) {

@@ -13,6 +13,7 @@ import org.hygie.fhir.storage.index.SearchParameterRegistry;
 import org.hygie.fhir.storage.search.SearchQuery;
 import org.hygie.fhir.storage.search.SearchRequestParser;
 import org.hygie.fhir.storage.search.SearchValue;
+import org.hygie.fhir.types.ResourceTypes;
 
 /**
  * Applies the {@link AccessControl} to what the store runs: a restricted caller's searches get the
@@ -106,7 +107,7 @@ final class AccessGuard {
         if (restriction.unrestricted()) {
             return true;
         }
-        if (key.type().equals("Patient") && restriction.criteria().isEmpty() && restriction.compartments() != null
+        if (key.type().equals(ResourceTypes.PATIENT) && restriction.criteria().isEmpty() && restriction.compartments() != null
                 && restriction.compartments().contains(key.id())) {
             return true; // a Patient is in its own compartment (whether it exists is the caller's concern)
         }

@@ -6,15 +6,14 @@ import org.hygie.fhir.storage.index.IndexEntry;
 import org.hygie.fhir.storage.index.IndexExtractor;
 import org.hygie.fhir.storage.index.LocalReference;
 import org.hygie.fhir.storage.index.SearchParameterRegistry;
+import org.hygie.fhir.types.ResourceTypes;
 import org.hl7.fhir.instance.model.api.IBaseResource;
-import org.hl7.fhir.r4.model.AppointmentResponse;
-import org.hl7.fhir.r4.model.Binary;
+import org.hl7.fhir.r4.model.Base;
+import org.hl7.fhir.r4.model.Property;
 import org.hl7.fhir.r4.model.Reference;
 
 /** Which patient's compartment (data key, shredding unit) a resource version belongs to. */
 final class Compartments {
-    /** Types in a compartment through what they point to, not through a patient parameter (see {@link #patientOf}). */
-    private static final java.util.Set<String> FOLLOW_CONTEXT = java.util.Set.of("Binary", "AppointmentResponse");
 
     private final ResourceStore store;
     private final ResourceCodec codec;
@@ -29,22 +28,18 @@ final class Compartments {
     }
 
     /**
-     * The patient whose compartment a version belongs to (its data key and shredding unit). Two types may
-     * hold patient data without a patient parameter pointing at them: a Binary follows its securityContext
-     * (the patient, or the DocumentReference whose content it is) and an AppointmentResponse (a
-     * practitioner's answer to a patient's request, possibly with advice) follows its appointment.
+     * The patient whose compartment a version belongs to (its data key and shredding unit). A type may hold
+     * patient data without a patient parameter pointing at them: it then follows the reference its policy
+     * names ({@link ResourceTypes.Policy#compartmentFrom}): a Binary its securityContext (the patient, or the
+     * DocumentReference whose content it is), an AppointmentResponse (a practitioner's answer to a patient's
+     * request, possibly with advice) its appointment.
      */
     String patientOf(IBaseResource resource, List<IndexEntry> entries) {
         String patientId = IndexExtractor.patientCompartment(resource, entries, registry);
         if (patientId != null) {
             return patientId;
         }
-        Reference context = null;
-        if (resource instanceof Binary binary && binary.hasSecurityContext()) {
-            context = binary.getSecurityContext();
-        } else if (resource instanceof AppointmentResponse response && response.hasAppointment()) {
-            context = response.getAppointment();
-        }
+        Reference context = compartmentContext(resource);
         if (context == null) {
             return null;
         }
@@ -52,7 +47,7 @@ final class Compartments {
         if (!ref.matches()) {
             return null;
         }
-        if (ref.group(1).equals("Patient")) {
+        if (ref.group(1).equals(ResourceTypes.PATIENT)) {
             return ref.group(2);
         }
         ResourceStore.Key key = new ResourceStore.Key(ref.group(1), ref.group(2));
@@ -63,9 +58,21 @@ final class Compartments {
                 .orElse(null);
     }
 
+    /** The reference a type without a patient parameter follows into a compartment, if it has one. */
+    private static Reference compartmentContext(IBaseResource resource) {
+        ResourceTypes.Policy policy = ResourceTypes.policy(resource.fhirType());
+        if (policy == null || policy.compartmentFrom() == null || !(resource instanceof Base base)) {
+            return null;
+        }
+        Property property = base.getNamedProperty(policy.compartmentFrom());
+        return property != null && property.hasValues() && property.getValues().get(0) instanceof Reference reference
+                && reference.hasReference() ? reference : null;
+    }
+
     /** Whether resources of {@code type} can sit in a patient's compartment (others are directory data, never in one). */
     static boolean mayHoldPatientData(SearchParameterRegistry registry, String type) {
-        return type.equals("Patient") || FOLLOW_CONTEXT.contains(type)
+        ResourceTypes.Policy policy = ResourceTypes.policy(type);
+        return type.equals(ResourceTypes.PATIENT) || (policy != null && policy.compartmentFrom() != null)
                 || registry.forType(type).stream().anyMatch(org.hygie.fhir.storage.index.SearchParam::patientCompartment);
     }
 

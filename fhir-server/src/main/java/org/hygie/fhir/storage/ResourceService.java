@@ -28,6 +28,7 @@ import org.hygie.fhir.storage.search.SearchQuery;
 import org.hl7.fhir.instance.model.api.IBaseResource;
 import org.hl7.fhir.r4.model.IdType;
 import org.hl7.fhir.r4.model.Resource;
+import org.hygie.fhir.types.ResourceTypes;
 import org.springframework.dao.DuplicateKeyException;
 import org.springframework.dao.OptimisticLockingFailureException;
 import org.springframework.transaction.support.TransactionTemplate;
@@ -333,7 +334,7 @@ public class ResourceService {
             writes.cascade = true;
         }
         applyRules(key, head, null, null, writes);
-        if (audit != WriteAudit.NONE && !key.type().equals("AuditEvent") && compartments.mayHoldPatientData(key.type())) {
+        if (audit != WriteAudit.NONE && !isAuditTrail(key.type()) && compartments.mayHoldPatientData(key.type())) {
             ResourceStore.Version previous = store.readVersion(key, head.version()).orElseThrow();
             String patientId = previous.payload() == null ? null : patientOf(codec.open(previous));
             if (patientId != null) {
@@ -613,7 +614,7 @@ public class ResourceService {
             throw conflict(key + " was deleted from another compartment; a deleted id is not reused for other data"
                     + " (create it with a new id)", key.type() + ".id");
         }
-        if (patientId != null && !key.type().equals("AuditEvent")) {
+        if (patientId != null && !isAuditTrail(key.type())) {
             writes.audited.add(new WriteAudit.Written(key, version, method, patientId));
         }
         Map<ResourceStore.Key, String> held = heldReferences(key, resource);
@@ -636,7 +637,7 @@ public class ResourceService {
     /** The local references a version holds, for referential integrity. */
     private Map<ResourceStore.Key, String> heldReferences(ResourceStore.Key key, IBaseResource resource) {
         // an audit record names what was accessed, even once it is deleted: it neither blocks deletes nor needs its targets
-        return key.type().equals("AuditEvent") ? Map.of() : references.localReferences(resource);
+        return isAuditTrail(key.type()) ? Map.of() : references.localReferences(resource);
     }
 
     /** The link keys of held references under {@code keys} (what blocks a referenced resource's delete). */
@@ -653,6 +654,11 @@ public class ResourceService {
             now = previous.lastUpdated().plusMillis(1);
         }
         return now;
+    }
+
+    /** The audit trail is written by the server, not audited itself, and names what it records without holding it. */
+    private static boolean isAuditTrail(String type) {
+        return ResourceTypes.kind(type) == ResourceTypes.Kind.AUDIT;
     }
 
     private String supportedType(String type) {

@@ -10,6 +10,7 @@ import org.hygie.fhir.storage.index.IndexProtector;
 import org.hygie.fhir.storage.index.SearchParameterRegistry;
 import org.hygie.fhir.storage.jdbc.JdbcResourceStore;
 import org.hygie.fhir.storage.jdbc.JdbcSettings;
+import org.hygie.fhir.storage.jdbc.Projection;
 import org.hygie.fhir.storage.search.SearchLimits;
 import org.hygie.fhir.storage.search.SearchRequestParser;
 import org.springframework.jdbc.core.JdbcTemplate;
@@ -23,14 +24,17 @@ public record StorageLayer(ResourceService service, SearchRequestParser searchPa
                            ResourceStore store, IndexProtector protector, TransactionTemplate transactions,
                            JdbcSettings settings, CareRelationships careRelationships) {
 
-    /** @param protector the index protector, made from the search parameters (blind indexes need to know which are protected) */
+    /**
+     * @param protector   the index protector, made from the search parameters (blind indexes need to know which are protected)
+     * @param projections the capabilities' derived tables (booking's slot availability), kept by the store
+     */
     public static StorageLayer assemble(FhirContext fhirContext, List<String> resourceTypes, JdbcTemplate jdbc, TransactionTemplate tx,
                                         JdbcSettings settings, PayloadCodec payloadCodec,
-                                        Function<SearchParameterRegistry, IndexProtector> protector,
+                                        Function<SearchParameterRegistry, IndexProtector> protector, List<Projection> projections,
                                         int defaultPageSize, int maxPageSize, SearchLimits limits) {
         SearchParameterRegistry registry = new SearchParameterRegistry(fhirContext, resourceTypes, IgSearchParameters.load(fhirContext));
         SearchRequestParser parser = new SearchRequestParser(registry, defaultPageSize, maxPageSize, limits);
-        ResourceStore store = new JdbcResourceStore(jdbc);
+        ResourceStore store = new JdbcResourceStore(jdbc, projections);
         IndexProtector indexes = protector.apply(registry);
         ResourceCodec codec = new ResourceCodec(fhirContext, payloadCodec);
         IndexExtractor extractor = new IndexExtractor(fhirContext, registry);

@@ -1,6 +1,5 @@
 package org.hygie.fhir.types;
 
-import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -8,10 +7,14 @@ import java.util.Set;
 import java.util.stream.Collectors;
 
 /**
- * The resource types this server holds, each with what kind of data it is: the one table the storage,
- * security and conformance layers read (a new type is one entry here plus its profile in {@code ig/}).
+ * The resource types this server holds, each with its policy: the one table the storage, crypto, security,
+ * feed and conformance layers read, so that a new type is one entry here plus its profile in {@code ig/}.
  */
 public final class ResourceTypes {
+    /** The type whose compartments hold patient data (data keys, access, audit, shredding). */
+    public static final String PATIENT = "Patient";
+    /** Types a reference may name to point at a patient (or patients): such references are protected, and never public. */
+    public static final Set<String> PATIENT_TARGETS = Set.of(PATIENT, "RelatedPerson", "Group");
 
     /** What a type's resources are, which decides who may see them and whether they sit in a patient compartment. */
     public enum Kind {
@@ -25,56 +28,125 @@ public final class ResourceTypes {
         AUDIT
     }
 
-    private static final Map<String, Kind> KINDS;
+    /**
+     * One type's policy.
+     *
+     * @param clearParameters  for patient data: the search parameters kept in clear (workflow fields queried by range
+     *                         or sorted on); every other one is a blind index, a parameter added later included
+     * @param compartmentFrom  the element whose reference gives the compartment, for a type that has no patient
+     *                         parameter (a Binary's securityContext, an AppointmentResponse's appointment); null otherwise
+     * @param deletable        false: withdrawn by status, never deleted (documents, MHD / ANS PDSm)
+     * @param inFeed           published in the open availability feed ($bulk-publish)
+     * @param includesOnOnePage a search with {@code _include} and no {@code _count} is one page of the largest size
+     *                         (the SAS aggregator reads free slots with their includes in one response)
+     */
+    public record Policy(String type, Kind kind, Set<String> clearParameters, String compartmentFrom, boolean deletable,
+                         boolean inFeed, boolean includesOnOnePage) {
+        Policy compartmentFrom(String element) {
+            return new Policy(type, kind, clearParameters, element, deletable, inFeed, includesOnOnePage);
+        }
 
-    static {
-        Map<String, Kind> kinds = new LinkedHashMap<>();
-        kinds.put("Patient", Kind.PATIENT_DATA);
-        for (String type : List.of("Practitioner", "PractitionerRole", "Organization", "Location", "HealthcareService", "Schedule", "Slot")) {
-            kinds.put(type, Kind.DIRECTORY);
+        Policy neverDeleted() {
+            return new Policy(type, kind, clearParameters, compartmentFrom, false, inFeed, includesOnOnePage);
         }
-        for (String type : List.of("Appointment", "AppointmentResponse", "DocumentReference", "Binary", "List")) {
-            kinds.put(type, Kind.PATIENT_DATA);
+
+        Policy published() {
+            return new Policy(type, kind, clearParameters, compartmentFrom, deletable, true, includesOnOnePage);
         }
-        kinds.put("AuditEvent", Kind.AUDIT);
-        // the ig/ and terminology/ packages are published as these (ConformancePublisher)
-        for (String type : List.of("StructureDefinition", "SearchParameter", "OperationDefinition", "CodeSystem", "ValueSet",
-                "CapabilityStatement")) {
-            kinds.put(type, Kind.CONFORMANCE);
+
+        Policy onePageWithIncludes() {
+            return new Policy(type, kind, clearParameters, compartmentFrom, deletable, inFeed, true);
         }
-        KINDS = Collections.unmodifiableMap(kinds);
+
+        /** Whether its resources sit in a patient's compartment (patient data, and the audit of it). */
+        public boolean inPatientCompartment() {
+            return kind == Kind.PATIENT_DATA || kind == Kind.AUDIT;
+        }
     }
 
+    private static final Map<String, Policy> POLICIES = table(
+            patientData(PATIENT),
+            directory("Practitioner"), directory("PractitionerRole"), directory("Organization"),
+            directory("Location").published(), directory("HealthcareService"), directory("Schedule").published(),
+            directory("Slot").published().onePageWithIncludes(),
+            patientData("Appointment", "status", "date", "end", "practitioner", "location", "slot", "service-type",
+                    "service-category", "specialty", "appointment-type", "part-status"),
+            patientData("AppointmentResponse", "part-status", "practitioner", "location", "appointment").compartmentFrom("appointment"),
+            patientData("DocumentReference", "status", "date", "period", "period-start", "period-end", "creation").neverDeleted(),
+            patientData("Binary").compartmentFrom("securityContext"),
+            patientData("List", "status", "date"),
+            new Policy("AuditEvent", Kind.AUDIT, Set.of("date", "action", "subtype", "type", "outcome"), null, false, false, false),
+            // the ig/ and terminology/ packages are published as these (ConformancePublisher)
+            conformance("StructureDefinition"), conformance("SearchParameter"), conformance("OperationDefinition"),
+            conformance("CodeSystem"), conformance("ValueSet"), conformance("CapabilityStatement"));
+
     /** Every type held; providers, the search registry and the CapabilityStatement follow from it. */
-    public static final List<String> ALL = List.copyOf(KINDS.keySet());
+    public static final List<String> ALL = List.copyOf(POLICIES.keySet());
 
     private ResourceTypes() {}
 
+    private static Policy patientData(String type, String... clear) {
+        return new Policy(type, Kind.PATIENT_DATA, Set.of(clear), null, true, false, false);
+    }
+
+    private static Policy directory(String type) {
+        return new Policy(type, Kind.DIRECTORY, Set.of(), null, true, false, false);
+    }
+
+    private static Policy conformance(String type) {
+        return new Policy(type, Kind.CONFORMANCE, Set.of(), null, false, false, false);
+    }
+
+    private static Map<String, Policy> table(Policy... policies) {
+        Map<String, Policy> table = new LinkedHashMap<>();
+        for (Policy policy : policies) {
+            table.put(policy.type(), policy);
+        }
+        return java.util.Collections.unmodifiableMap(table);
+    }
+
+    /** The policy of a held type, or null for a type this server does not hold. */
+    public static Policy policy(String type) {
+        return POLICIES.get(type);
+    }
+
     /** The kind of a held type, or null for a type this server does not hold. */
     public static Kind kind(String type) {
-        return KINDS.get(type);
+        Policy policy = POLICIES.get(type);
+        return policy == null ? null : policy.kind();
     }
 
     public static Set<String> ofKind(Kind... kinds) {
         Set<Kind> wanted = Set.of(kinds);
-        return KINDS.entrySet().stream().filter(e -> wanted.contains(e.getValue())).map(Map.Entry::getKey)
+        return POLICIES.values().stream().filter(p -> wanted.contains(p.kind())).map(Policy::type)
                 .collect(Collectors.toUnmodifiableSet());
+    }
+
+    /** The types published in the open availability feed, in the order a consumer loads them. */
+    public static List<String> feedTypes() {
+        return POLICIES.values().stream().filter(Policy::inFeed).map(Policy::type).toList();
     }
 
     /** Whether clients may create, update and delete resources of the type (the server writes the others itself). */
     public static boolean clientWritable(String type) {
-        Kind kind = KINDS.get(type);
+        Kind kind = kind(type);
         return kind == Kind.PATIENT_DATA || kind == Kind.DIRECTORY;
     }
 
-    /** Whether resources of the type may be deleted: documents never are (withdrawn by status, MHD / ANS PDSm). */
+    /** Whether resources of the type may be deleted through the API. */
     public static boolean deletable(String type) {
-        return clientWritable(type) && !type.equals("DocumentReference");
+        return clientWritable(type) && POLICIES.get(type).deletable();
     }
 
     /** Readable by anyone (the directory and the published definitions). */
     public static boolean isPublic(String type) {
-        Kind kind = KINDS.get(type);
+        Kind kind = kind(type);
         return kind == Kind.DIRECTORY || kind == Kind.CONFORMANCE;
+    }
+
+    /** Written by the server only (its audit trail and its published definitions). */
+    public static boolean serverWritten(String type) {
+        Kind kind = kind(type);
+        return kind == Kind.AUDIT || kind == Kind.CONFORMANCE;
     }
 }

@@ -28,7 +28,7 @@ class SlotReservationsPlanTest {
     @Test
     void lookupsGoByIndexAfterTheTableFilledOnTheSameConnection() throws Exception {
         DataSource pool = TestDatabases.freshEmbedded();
-        Storage.assemble(FhirContext.forR4Cached(), ResourceTypes.ALL, pool, CryptoSettings.plaintext());
+        Storage.assemble(FhirContext.forR4Cached(), ResourceTypes.ALL, pool, CryptoSettings.plaintext(), org.hygie.fhir.booking.SlotAvailabilityProjection.all());
         new JdbcTemplate(pool).execute("vacuum analyze slot_reservation"); // as after a bulk load: known to be empty
         try (Connection connection = pool.getConnection()) {
             connection.setAutoCommit(false); // one transaction, whose scans pg_stat_xact_user_tables counts

@@ -10,6 +10,7 @@ import java.util.Set;
 import org.hl7.fhir.instance.model.api.IBase;
 import org.hl7.fhir.instance.model.api.IBaseResource;
 import org.hl7.fhir.instance.model.api.IIdType;
+import org.hygie.fhir.types.ResourceTypes;
 
 /**
  * Resource in, index entries out: a pure function of the resource and the registry, shared by every store.
@@ -70,11 +71,11 @@ public class IndexExtractor {
      * referenced through a compartment-defining parameter; null for directory data.
      */
     public static String patientCompartment(IBaseResource resource, List<IndexEntry> entries, SearchParameterRegistry registry) {
-        if ("Patient".equals(resource.fhirType())) {
+        if (ResourceTypes.PATIENT.equals(resource.fhirType())) {
             return resource.getIdElement().getIdPart();
         }
         for (IndexEntry entry : entries) {
-            if (entry instanceof IndexEntry.Reference ref && "Patient".equals(ref.targetType())
+            if (entry instanceof IndexEntry.Reference ref && ResourceTypes.PATIENT.equals(ref.targetType())
                     && registry.find(resource.fhirType(), ref.param()).map(SearchParam::patientCompartment).orElse(false)) {
                 return ref.targetId();
             }

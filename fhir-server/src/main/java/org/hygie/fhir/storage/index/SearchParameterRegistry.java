@@ -64,7 +64,7 @@ public class SearchParameterRegistry {
                     boolean patientCompartment = p.getParamType() == RestSearchParameterTypeEnum.REFERENCE
                             && ResourceTypes.kind(type) != ResourceTypes.Kind.DIRECTORY
                             && p.getProvidesMembershipInCompartments() != null
-                            && p.getProvidesMembershipInCompartments().contains("Patient");
+                            && p.getProvidesMembershipInCompartments().contains(ResourceTypes.PATIENT);
                     SearchParam param = new SearchParam(type, p.getName(), p.getParamType(), p.getPath(),
                             parsed, Set.copyOf(p.getTargets()), patientCompartment);
                     // the canonical R4 gives it (individual-email for Patient and Practitioner), not one made from the name

@@ -26,8 +26,6 @@ final class IndexRowWriter {
         URI("idx_uri", "insert into idx_uri (resource_pk, res_type, param, uri) values (?, ?, ?, ?)"),
         GEO("idx_geo", "insert into idx_geo (resource_pk, res_type, param, latitude, longitude) values (?, ?, ?, ?, ?)"),
         BLIND("idx_blind", "insert into idx_blind (resource_pk, res_type, digests) values (?, ?, ?)"),
-        SLOT_AVAILABILITY("slot_availability", "insert into slot_availability (resource_pk, schedule_id, status_system, status,"
-                + " start_low, start_high, end_low, end_high) values (?, ?, ?, ?, ?, ?, ?, ?)"),
         LINK("resource_link", "insert into resource_link (source_pk, target_key) values (?, ?)");
 
         final String delete;
@@ -40,25 +38,22 @@ final class IndexRowWriter {
         }
     }
 
-    /** Derived from slot_availability and other resources' rows (see {@link SlotSpecialties}). */
-    private static final String DELETE_SLOT_SPECIALTY = "delete from slot_specialty where resource_pk = ";
-
-    private static final int STATUS_SYSTEM = SlotAvailability.Row.STATUS_SYSTEM_ARG;
-    private static final int STATUS = SlotAvailability.Row.STATUS_ARG;
-    private static final String UPDATE_SLOT_STATUS = "update slot_availability set status_system = ?, status = ? where resource_pk = ?";
-
     private final JdbcTemplate jdbc;
+    /** The projections' tables, cleared with the index rows (see {@link Projection#tables}). */
+    private final List<String> projectionDeletes;
 
-    IndexRowWriter(JdbcTemplate jdbc) {
+    IndexRowWriter(JdbcTemplate jdbc, List<String> projectionTables) {
         this.jdbc = jdbc;
+        this.projectionDeletes = projectionTables.stream().map(t -> "delete from " + t + " where resource_pk = ").toList();
     }
 
+    /** Every index row and projection row of a resource, in one batch. */
     void clear(long pk) {
         List<String> deletes = new ArrayList<>();
         for (Table table : Table.values()) {
             deletes.add(table.delete + pk);
         }
-        deletes.add(DELETE_SLOT_SPECIALTY + pk);
+        projectionDeletes.forEach(delete -> deletes.add(delete + pk));
         jdbc.batchUpdate(deletes.toArray(String[]::new));
     }
 
@@ -66,69 +61,31 @@ final class IndexRowWriter {
         rows(pk, type, entries, links).forEach(this::insert);
     }
 
-    /** What a rewrite did to a Slot's availability row, which its slot_specialty rows follow. */
-    enum Availability {
-        /** Not a Slot, or its row is as it was. */
-        UNCHANGED,
-        /** Only the status changed, updated in place: the slot_specialty rows need the same status. */
-        STATUS,
-        /** Rewritten (schedule, start or end changed): its slot_specialty rows were deleted, for the caller to recompute. */
-        REWRITTEN
-    }
-
     /**
      * Rewrites the tables whose rows differ between the version replaced ({@code prior}) and the new one,
-     * and leaves the others alone. Rows are compared in the order extraction gives them: a reordering
-     * only costs a rewrite. A Slot whose status alone changed (every booking, cancel and hold) has its
-     * availability row updated in place: its slot_specialty rows then stay, and only need the new status.
+     * and leaves the others alone (the projections' rows too: they follow with {@link Projection#replaced}).
+     * Rows are compared in the order extraction gives them: a reordering only costs a rewrite.
      */
-    Availability replace(long pk, String type, ResourceStore.Prior prior, List<IndexEntry> entries, Collection<String> links) {
+    void replace(long pk, String type, ResourceStore.Prior prior, List<IndexEntry> entries, Collection<String> links) {
         Map<Table, List<Object[]>> before = rows(pk, type, prior.entries(), prior.links());
         Map<Table, List<Object[]>> after = rows(pk, type, entries, links);
         List<String> deletes = new ArrayList<>();
         Map<Table, List<Object[]>> inserts = new EnumMap<>(Table.class);
-        Availability availability = Availability.UNCHANGED;
         for (Table table : Table.values()) {
             List<Object[]> old = before.getOrDefault(table, List.of());
             List<Object[]> now = after.getOrDefault(table, List.of());
             if (same(old, now)) {
                 continue;
             }
-            if (table == Table.SLOT_AVAILABILITY && onlyStatusDiffers(old, now)) {
-                availability = Availability.STATUS;
-                continue;
-            }
-            if (table == Table.SLOT_AVAILABILITY) {
-                availability = Availability.REWRITTEN;
-            }
             if (!old.isEmpty()) {
                 deletes.add(table.delete + pk);
             }
             inserts.put(table, now);
         }
-        if (availability == Availability.REWRITTEN) {
-            deletes.add(DELETE_SLOT_SPECIALTY + pk);
-        }
         if (!deletes.isEmpty()) {
             jdbc.batchUpdate(deletes.toArray(String[]::new));
         }
         inserts.forEach(this::insert);
-        if (availability == Availability.STATUS) {
-            Object[] row = after.get(Table.SLOT_AVAILABILITY).get(0);
-            jdbc.update(UPDATE_SLOT_STATUS, row[STATUS_SYSTEM], row[STATUS], pk);
-        }
-        return availability;
-    }
-
-    /** One availability row before and after, equal but for the status (its system and code). */
-    private static boolean onlyStatusDiffers(List<Object[]> old, List<Object[]> now) {
-        if (old.size() != 1 || now.size() != 1) {
-            return false;
-        }
-        Object[] a = old.get(0).clone();
-        Object[] b = now.get(0).clone();
-        a[STATUS_SYSTEM] = b[STATUS_SYSTEM] = a[STATUS] = b[STATUS] = null;
-        return Arrays.equals(a, b);
     }
 
     private static boolean same(List<Object[]> a, List<Object[]> b) {
@@ -170,9 +127,6 @@ final class IndexRowWriter {
         }
         if (!blind.isEmpty()) {
             add(rows, Table.BLIND, pk, type, blind.toArray(byte[][]::new));
-        }
-        if (type.equals(SlotAvailability.SLOT)) {
-            rows.put(Table.SLOT_AVAILABILITY, List.<Object[]>of(SlotAvailability.row(entries).args(pk)));
         }
         links.stream().sorted().forEach(link -> add(rows, Table.LINK, pk, link)); // a set: sorted, so equal sets compare equal
         return rows;

@@ -61,12 +61,13 @@ public class JdbcResourceStore implements ResourceStore {
 
     private final JdbcTemplate jdbc;
     private final IndexRowWriter indexRows;
-    private final SlotSpecialties slotSpecialties;
+    private final List<Projection> projections;
 
-    public JdbcResourceStore(JdbcTemplate jdbc) {
+    /** @param projections the capabilities' derived tables, kept at every write and offered every search */
+    public JdbcResourceStore(JdbcTemplate jdbc, List<Projection> projections) {
         this.jdbc = jdbc;
-        this.indexRows = new IndexRowWriter(jdbc);
-        this.slotSpecialties = new SlotSpecialties(jdbc);
+        this.projections = List.copyOf(projections);
+        this.indexRows = new IndexRowWriter(jdbc, this.projections.stream().flatMap(p -> p.tables().stream()).toList());
     }
 
     @Override
@@ -113,16 +114,10 @@ public class JdbcResourceStore implements ResourceStore {
                 pk, v.version(), v.type(), v.id(), lastUpdated, v.method(), v.deleted(), v.keyId(), v.payload(), v.compartment());
         // the rows of a live version replaced by a live one whose index the writer knows: only the tables that change
         boolean incremental = v.prior() != null && v.previous() != null && !v.previous().deleted() && !v.deleted();
+        Projection.Write written = new Projection.Write(jdbc, pk, v.type(), v.id(), v.deleted() ? List.of() : v.entries());
         if (incremental) {
-            switch (indexRows.replace(pk, v.type(), v.prior(), v.entries(), v.links())) {
-                case STATUS -> slotSpecialties.statusChanged(pk, v.entries());
-                case REWRITTEN -> slotSpecialties.refresh(pk, v.type(), v.id(), v.entries());
-                case UNCHANGED -> {
-                    if (!v.type().equals(SlotAvailability.SLOT)) {
-                        slotSpecialties.refresh(pk, v.type(), v.id(), v.entries()); // a Schedule's or role's rows
-                    }
-                }
-            }
+            indexRows.replace(pk, v.type(), v.prior(), v.entries(), v.links());
+            projections.forEach(p -> p.replaced(written, v.prior().entries()));
         } else {
             if (v.previous() != null) {
                 indexRows.clear(pk);
@@ -130,7 +125,7 @@ public class JdbcResourceStore implements ResourceStore {
             if (!v.deleted()) {
                 indexRows.write(pk, v.type(), v.entries(), v.links());
             }
-            slotSpecialties.refresh(pk, v.type(), v.id(), v.deleted() ? List.of() : v.entries());
+            projections.forEach(p -> p.written(written));
         }
         return new Head(pk, v.type(), v.id(), v.version(), v.deleted(), v.lastUpdated(), v.compartment());
     }
@@ -175,7 +170,7 @@ public class JdbcResourceStore implements ResourceStore {
 
     @Override
     public Page<Long> search(SearchQuery query) {
-        SearchSql sql = new SearchSql(query);
+        SearchSql sql = new SearchSql(query, projections);
         Integer total = null;
         if (query.total() == SearchQuery.Total.ACCURATE && query.after() == null && query.count() > 0) {
             // first page with its total in one statement: the matches are found once (a window count over all
@@ -188,7 +183,7 @@ public class JdbcResourceStore implements ResourceStore {
             }
         }
         // the total counts every match, not those after the keyset cursor
-        SearchSql all = query.after() == null || !query.countTotal() ? sql : new SearchSql(query.withAfter(null));
+        SearchSql all = query.after() == null || !query.countTotal() ? sql : new SearchSql(query.withAfter(null), projections);
         if (query.total() == SearchQuery.Total.ACCURATE) {
             total = jdbc.queryForObject("select count(*) from " + all.from + " where " + all.where, Integer.class, all.whereArgs.toArray());
         }
@@ -228,7 +223,7 @@ public class JdbcResourceStore implements ResourceStore {
     /** PostgreSQL's plan for a (protected, resolved) search's page query: for operators and plan tests. */
     public String explain(SearchQuery query) {
         List<Object> args = new ArrayList<>();
-        SearchSql sql = new SearchSql(query);
+        SearchSql sql = new SearchSql(query, projections);
         String page = pageSql(query, sql, sql.key, args);
         return String.join("\n", jdbc.queryForList("explain " + page, String.class, args.toArray()));
     }
@@ -287,7 +282,8 @@ public class JdbcResourceStore implements ResourceStore {
     public void replaceIndex(Head head, List<IndexEntry> entries, Set<String> links, String compartment) {
         indexRows.clear(head.pk());
         indexRows.write(head.pk(), head.type(), entries, links);
-        slotSpecialties.refresh(head.pk(), head.type(), head.id(), entries);
+        Projection.Write written = new Projection.Write(jdbc, head.pk(), head.type(), head.id(), entries);
+        projections.forEach(p -> p.written(written));
         jdbc.update("update resource set compartment = ? where pk = ?", compartment, head.pk());
     }
 
@@ -310,7 +306,7 @@ public class JdbcResourceStore implements ResourceStore {
         return jdbc.update("update resource_version set payload = null where key_id = ?", keyId);
     }
 
-    /** Advisory locks taken by name: a class of their own, apart from SlotSpecialties' (hash collisions only make writers wait). */
+    /** Advisory locks taken by name: a class of their own, apart from the projections' (hash collisions only make writers wait). */
     private static final int NAMED_LOCKS = 0x48594e4d;
 
     @Override

@@ -8,7 +8,7 @@ import java.util.List;
 import org.hygie.fhir.storage.search.SearchValue;
 
 /** SQL predicates of the range kinds (dates, numbers, distances): each appends its text and binds its values. */
-final class RangePredicates {
+public final class RangePredicates {
     private RangePredicates() {}
 
     /**
@@ -17,7 +17,7 @@ final class RangePredicates {
      * starts after / ends before it; ap = the ranges overlap once the search range is widened by 10% of its
      * distance from now.
      */
-    static void date(StringBuilder where, List<Object> args, SearchValue.Date d, String lo, String hi, boolean asTimestamps) {
+    public static void date(StringBuilder where, List<Object> args, SearchValue.Date d, String lo, String hi, boolean asTimestamps) {
         long sl = d.range().lowMs();
         long sh = d.range().highMs();
         String eq = "(" + lo + " >= ? and " + hi + " <= ?)";

@@ -32,36 +32,48 @@ final class SearchSql {
         this.depth = depth;
     }
 
-    SearchSql(SearchQuery query) {
-        this(query, true);
-    }
-
-    /** {@code slotProjection} false: every criterion on the index tables (to check the projection against). */
-    SearchSql(SearchQuery query, boolean slotProjection) {
+    /**
+     * @param projections offered the search's criteria first (see {@link Projection}); none: every criterion
+     *                    on the index tables (what the projections are checked against)
+     */
+    SearchSql(SearchQuery query, List<Projection> projections) {
         this.depth = 0;
-        List<SearchQuery.Criterion> slotCovered = slotProjection
-                ? query.criteria().stream().filter(SlotAvailability::covers).toList() : List.<SearchQuery.Criterion>of();
-        if (!slotCovered.isEmpty() && slotCovered.size() == query.criteria().size() && SlotAvailability.sortable(query.sort())) {
-            // the projection answers everything and holds live Slots only: no need to go through resource
+        Projection projection = null;
+        List<SearchQuery.Criterion> covered = List.of();
+        for (Projection candidate : projections) {
+            covered = candidate.covered(query);
+            if (!covered.isEmpty()) {
+                projection = candidate;
+                break;
+            }
+        }
+        Projection.Subqueries subqueries = (sql, args, inner) -> {
+            SearchSql ids = new SearchSql(inner, projections);
+            sql.append("select r.res_id from resource r where ").append(ids.where);
+            args.addAll(ids.whereArgs);
+        };
+        if (projection != null && covered.size() == query.criteria().size() && projection.orders(query.sort())) {
+            // the projection answers everything and holds live resources only: no need to go through resource
             StringBuilder select = new StringBuilder("(");
-            SlotAvailability.select(select, whereArgs, slotCovered, !query.sort().isEmpty());
-            from = select.append(") sa").toString();
-            key = "sa.resource_pk";
+            projection.select(select, whereArgs, covered, !query.sort().isEmpty(), subqueries);
+            from = select.append(") p").toString();
+            key = "p.resource_pk";
             where.append("true");
             after(query);
             if (!query.sort().isEmpty()) {
-                orderBy.append("sa.start_low").append(query.sort().get(0).descending() ? " desc" : " asc").append(" nulls last, ");
+                orderBy.append("p.sort_key").append(query.sort().get(0).descending() ? " desc" : " asc").append(" nulls last, ");
             }
-            orderBy.append("sa.resource_pk");
+            orderBy.append("p.resource_pk");
             return;
         }
         where.append("r.res_type = ? and not r.deleted");
         whereArgs.add(query.resourceType());
-        if (!slotCovered.isEmpty()) {
-            slotAvailability(slotCovered);
+        if (projection != null) {
+            where.append(" and ");
+            projection.restrict(where, whereArgs, covered, subqueries);
         }
         for (SearchQuery.Criterion criterion : query.criteria()) {
-            if (!slotCovered.contains(criterion)) {
+            if (!covered.contains(criterion)) {
                 where.append(" and ");
                 criterion(criterion);
             }
@@ -81,23 +93,6 @@ final class SearchSql {
             whereArgs.add(query.resourceType());
             whereArgs.add(query.after());
         }
-    }
-
-    /**
-     * Slot criteria the availability projection covers, as one predicate over it. With a schedule
-     * restriction the matching slots are listed once (few schedules, one index range each); otherwise
-     * the planner probes the projection per candidate or hashes it, as it estimates best.
-     */
-    private void slotAvailability(List<SearchQuery.Criterion> covered) {
-        if (SlotAvailability.restrictsSchedule(covered)) {
-            where.append(" and r.pk = any (array(");
-            SlotAvailability.select(where, whereArgs, covered, false);
-            where.append("))");
-            return;
-        }
-        where.append(" and exists (select 1 from slot_availability sa where sa.resource_pk = r.pk and ");
-        SlotAvailability.conditions(where, whereArgs, covered);
-        where.append(")");
     }
 
     private void criterion(SearchQuery.Criterion c) {

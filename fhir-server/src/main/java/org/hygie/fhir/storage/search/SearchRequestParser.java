@@ -10,6 +10,7 @@ import java.util.Map;
 import java.util.Set;
 import org.hygie.fhir.storage.index.SearchParam;
 import org.hygie.fhir.storage.index.SearchParameterRegistry;
+import org.hygie.fhir.types.ResourceTypes;
 
 /**
  * Turns the query parameters of a search request into a {@link SearchQuery}, or a 400 naming the
@@ -72,7 +73,9 @@ public class SearchRequestParser {
         }
         // an aggregator's free-slot query (Slot with _include) is read as one page: its clients do not follow next links,
         // so without _count it gets the largest page rather than cutting a practitioner's slots at the default
-        int count = !params.containsKey("_count") && type.equals("Slot") && !includes.isEmpty() ? maxCount : count(params);
+        ResourceTypes.Policy policy = ResourceTypes.policy(type);
+        boolean onePage = policy != null && policy.includesOnOnePage() && !includes.isEmpty() && !params.containsKey("_count");
+        int count = onePage ? maxCount : count(params);
         return new SearchQuery(type, List.copyOf(criteria), sort(type, params), count, offset(params), total(params),
                 List.copyOf(includes), after(params));
     }

@@ -78,7 +78,7 @@ final class ValueParser {
             case QUANTITY -> quantity(key, text);
             case URI -> new SearchValue.Uri(unescape(text));
             case SPECIAL -> near(key, text);
-            case COMPOSITE -> relationship(key, text);
+            case COMPOSITE -> relationship(param, key, text);
             default -> throw notSupported("Parameter " + key + " is not supported", key);
         };
     }
@@ -164,14 +164,14 @@ final class ValueParser {
         }
     }
 
-    /** DocumentReference {@code relationship=code$reference}. */
-    private SearchValue relationship(String key, String text) {
+    /** {@code relationship=code$reference} (R4's one composite of the types held, DocumentReference's). */
+    private SearchValue relationship(SearchParam param, String key, String text) {
         List<String> parts = splitUnescaped(text, '$');
         if (parts.size() != 2 || parts.get(0).isEmpty() || parts.get(1).isEmpty()) {
             throw badRequest("'" + text + "' is not a relationship value (expected code$reference, e.g. replaces$DocumentReference/123)", key);
         }
-        // its reference component (relatesto) can only point to a DocumentReference: a bare id names one
-        SearchValue target = reference(key, "DocumentReference", unescape(parts.get(1)));
+        // its reference component (relatesto) points to a resource of the parameter's own type: a bare id names one
+        SearchValue target = reference(key, param.resourceType(), unescape(parts.get(1)));
         String ref = target instanceof SearchValue.Reference r && r.id() != null ? r.type() + "/" + r.id() : unescape(parts.get(1));
         return new SearchValue.Token(null, unescape(parts.get(0)) + "$" + ref, false);
     }

@@ -106,7 +106,7 @@ public abstract class EncryptionContract {
     @Test
     void noPatientValueInClearInDumpsTableFilesOrWal() {
         DataSource db = freshDatabase();
-        Storage storage = Storage.assemble(FHIR, ResourceTypes.ALL, db, TestCrypto.encrypted());
+        Storage storage = Storage.assemble(FHIR, ResourceTypes.ALL, db, TestCrypto.encrypted(), org.hygie.fhir.booking.SlotAvailabilityProjection.all());
         String tag = UUID.randomUUID().toString().replace("-", "");
         List<String> canaries = writeCanaries(storage, tag);
 
@@ -134,7 +134,7 @@ public abstract class EncryptionContract {
     @Test
     void theScanFindsCanariesWhenNothingIsEncrypted() {
         DataSource plainDb = freshDatabase();
-        Storage plain = Storage.assemble(FHIR, ResourceTypes.ALL, plainDb, CryptoSettings.plaintext());
+        Storage plain = Storage.assemble(FHIR, ResourceTypes.ALL, plainDb, CryptoSettings.plaintext(), org.hygie.fhir.booking.SlotAvailabilityProjection.all());
         List<String> canaries = writeCanaries(plain, UUID.randomUUID().toString().replace("-", ""));
         assertThat(DatabaseBytes.find(plainDb, canaries)).extracting(DatabaseBytes.Finding::needle)
                 .contains(canaries.get(0), canaries.get(2), canaries.get(3), canaries.get(5));
@@ -143,7 +143,7 @@ public abstract class EncryptionContract {
     @Test
     void alteredOrSwappedRowsAreReportedNeverServed() {
         DataSource db = freshDatabase();
-        Storage storage = Storage.assemble(FHIR, ResourceTypes.ALL, db, TestCrypto.encrypted());
+        Storage storage = Storage.assemble(FHIR, ResourceTypes.ALL, db, TestCrypto.encrypted(), org.hygie.fhir.booking.SlotAvailabilityProjection.all());
         Key a = create(storage, patientNamed("Alpha")).key();
         Key b = create(storage, patientNamed("Beta")).key();
         JdbcTemplate jdbc = new JdbcTemplate(db);
@@ -159,11 +159,11 @@ public abstract class EncryptionContract {
     @Test
     void aWrongMasterKeyRefusesToStart() {
         DataSource db = freshDatabase();
-        create(Storage.assemble(FHIR, ResourceTypes.ALL, db, TestCrypto.encrypted()), patientNamed("Key"));
+        create(Storage.assemble(FHIR, ResourceTypes.ALL, db, TestCrypto.encrypted(), org.hygie.fhir.booking.SlotAvailabilityProjection.all()), patientNamed("Key"));
         CryptoSettings wrong = CryptoSettings.encrypted(TestCrypto.randomMasterKey());
-        assertThatThrownBy(() -> Storage.assemble(FHIR, ResourceTypes.ALL, db, wrong))
+        assertThatThrownBy(() -> Storage.assemble(FHIR, ResourceTypes.ALL, db, wrong, org.hygie.fhir.booking.SlotAvailabilityProjection.all()))
                 .isInstanceOf(IllegalStateException.class).hasMessageContaining("not configured");
-        assertThatThrownBy(() -> Storage.assemble(FHIR, ResourceTypes.ALL, db, CryptoSettings.plaintext()))
+        assertThatThrownBy(() -> Storage.assemble(FHIR, ResourceTypes.ALL, db, CryptoSettings.plaintext(), org.hygie.fhir.booking.SlotAvailabilityProjection.all()))
                 .isInstanceOf(IllegalStateException.class).hasMessageContaining("ENCRYPTED mode");
     }
 
@@ -171,14 +171,14 @@ public abstract class EncryptionContract {
     void masterKeyRotationUnderConcurrentReadsAndWritesLosesNothing() throws Exception {
         DataSource db = freshDatabase();
         MasterKey oldKey = TestCrypto.randomMasterKey();
-        Storage before = Storage.assemble(FHIR, ResourceTypes.ALL, db, CryptoSettings.encrypted(oldKey));
+        Storage before = Storage.assemble(FHIR, ResourceTypes.ALL, db, CryptoSettings.encrypted(oldKey), org.hygie.fhir.booking.SlotAvailabilityProjection.all());
         List<Key> written = new ArrayList<>();
         for (int i = 0; i < 40; i++) {
             written.add(create(before, patientNamed("Rot" + i)).key());
         }
         MasterKey newKey = TestCrypto.randomMasterKey();
         CryptoSettings rolling = new CryptoSettings(CryptoSettings.Mode.ENCRYPTED, newKey, List.of(oldKey), null, 1000, java.time.Duration.ofMinutes(5), false);
-        Storage during = Storage.assemble(FHIR, ResourceTypes.ALL, db, rolling);
+        Storage during = Storage.assemble(FHIR, ResourceTypes.ALL, db, rolling, org.hygie.fhir.booking.SlotAvailabilityProjection.all());
         ConcurrentLinkedQueue<Key> writtenDuring = new ConcurrentLinkedQueue<>();
         ConcurrentLinkedQueue<Throwable> failures = new ConcurrentLinkedQueue<>();
         AtomicBoolean running = new AtomicBoolean(true);
@@ -206,7 +206,7 @@ public abstract class EncryptionContract {
         new KeyOperations(during).rotateMasterKey(done -> { }); // resumable: catches keys created by old-key writers, none here
         assertThat(failures).isEmpty();
         assertThat(rewrapped).isGreaterThanOrEqualTo(written.size());
-        Storage after = Storage.assemble(FHIR, ResourceTypes.ALL, db, CryptoSettings.encrypted(newKey));
+        Storage after = Storage.assemble(FHIR, ResourceTypes.ALL, db, CryptoSettings.encrypted(newKey), org.hygie.fhir.booking.SlotAvailabilityProjection.all());
         assertThat(new KeyOperations(after).status()).containsOnlyKeys(newKey.id());
         for (Key key : written) {
             assertThat(after.service().read(key)).isNotNull();
@@ -214,14 +214,14 @@ public abstract class EncryptionContract {
         for (Key key : writtenDuring) {
             assertThat(after.service().read(key)).isNotNull();
         }
-        assertThatThrownBy(() -> Storage.assemble(FHIR, ResourceTypes.ALL, db, CryptoSettings.encrypted(oldKey)))
+        assertThatThrownBy(() -> Storage.assemble(FHIR, ResourceTypes.ALL, db, CryptoSettings.encrypted(oldKey), org.hygie.fhir.booking.SlotAvailabilityProjection.all()))
                 .isInstanceOf(IllegalStateException.class);
     }
 
     @Test
     void cryptoShreddingErasesOnePatientAndOnlyThatOne() {
         DataSource db = freshDatabase();
-        Storage storage = Storage.assemble(FHIR, ResourceTypes.ALL, db, TestCrypto.encrypted());
+        Storage storage = Storage.assemble(FHIR, ResourceTypes.ALL, db, TestCrypto.encrypted(), org.hygie.fhir.booking.SlotAvailabilityProjection.all());
         Patient shredded = patientNamed("Oublie");
         shredded.addIdentifier().setSystem("urn:oid:1.2.250.1.213.1.4.10").setValue("1111");
         Key a = create(storage, shredded).key();
@@ -250,14 +250,14 @@ public abstract class EncryptionContract {
                 .singleElement().satisfies(e -> assertThat(((org.hl7.fhir.r4.model.AuditEvent) e).getEntityFirstRep().getWhat()
                         .getIdentifier().getValue()).isEqualTo(a.id()));
         assertThat(search(storage, "Appointment", "patient=" + b)).extracting(r -> r.getIdElement().getIdPart()).containsExactly(appointmentB.id());
-        Storage restarted = Storage.assemble(FHIR, ResourceTypes.ALL, db, TestCrypto.encrypted());
+        Storage restarted = Storage.assemble(FHIR, ResourceTypes.ALL, db, TestCrypto.encrypted(), org.hygie.fhir.booking.SlotAvailabilityProjection.all());
         assertThatThrownBy(() -> restarted.service().read(a)).isInstanceOf(ResourceGoneException.class);
     }
 
     @Test
     void binariesFollowTheirSecurityContextIntoThePatientsCompartment() {
         DataSource db = freshDatabase();
-        Storage storage = Storage.assemble(FHIR, ResourceTypes.ALL, db, TestCrypto.encrypted());
+        Storage storage = Storage.assemble(FHIR, ResourceTypes.ALL, db, TestCrypto.encrypted(), org.hygie.fhir.booking.SlotAvailabilityProjection.all());
         Key patient = create(storage, patientNamed("Contenu")).key();
         DocumentReference d = new DocumentReference();
         d.setStatus(Enumerations.DocumentReferenceStatus.CURRENT);
@@ -288,7 +288,7 @@ public abstract class EncryptionContract {
     void indexKeyRotationKeepsEverythingFoundAndShreddable() {
         DataSource db = freshDatabase();
         CryptoSettings crypto = TestCrypto.encrypted();
-        Storage storage = Storage.assemble(FHIR, ResourceTypes.ALL, db, crypto);
+        Storage storage = Storage.assemble(FHIR, ResourceTypes.ALL, db, crypto, org.hygie.fhir.booking.SlotAvailabilityProjection.all());
         Patient p = patientNamed("Rotation");
         p.addIdentifier().setSystem("urn:oid:1.2.250.1.213.1.4.10").setValue("4242");
         Key patient = create(storage, p).key();
@@ -297,10 +297,10 @@ public abstract class EncryptionContract {
         JdbcTemplate jdbc = new JdbcTemplate(db);
         List<String> before = jdbc.queryForList("select encode(unnest(digests), 'hex') from idx_blind", String.class);
 
-        int reindexed = new KeyOperations(Storage.assemble(FHIR, ResourceTypes.ALL, db, crypto.forMaintenance())).rotateIndexKey(n -> { });
+        int reindexed = new KeyOperations(Storage.assemble(FHIR, ResourceTypes.ALL, db, crypto.forMaintenance(), org.hygie.fhir.booking.SlotAvailabilityProjection.all())).rotateIndexKey(n -> { });
 
         assertThat(reindexed).isEqualTo(3);
-        Storage after = Storage.assemble(FHIR, ResourceTypes.ALL, db, crypto);
+        Storage after = Storage.assemble(FHIR, ResourceTypes.ALL, db, crypto, org.hygie.fhir.booking.SlotAvailabilityProjection.all());
         assertThat(search(after, "Patient", "identifier=4242")).hasSize(1);
         assertThat(search(after, "Patient", "family=rota")).hasSize(1);
         assertThat(search(after, "Appointment", "patient=" + patient)).hasSize(1);
@@ -316,16 +316,16 @@ public abstract class EncryptionContract {
     void anUnfinishedIndexRotationKeepsServersFromStartingUntilResumed() {
         DataSource db = freshDatabase();
         CryptoSettings crypto = TestCrypto.encrypted();
-        Storage storage = Storage.assemble(FHIR, ResourceTypes.ALL, db, crypto);
+        Storage storage = Storage.assemble(FHIR, ResourceTypes.ALL, db, crypto, org.hygie.fhir.booking.SlotAvailabilityProjection.all());
         Key patient = create(storage, patientNamed("Pending")).key();
         storage.transactions().executeWithoutResult(s -> {
             storage.settings().put(Storage.INDEX_KEY_PENDING, "~blind-index@interrupted");
             storage.settings().put(Storage.INDEX_ROTATION_PROGRESS, "0");
         });
-        assertThatThrownBy(() -> Storage.assemble(FHIR, ResourceTypes.ALL, db, crypto))
+        assertThatThrownBy(() -> Storage.assemble(FHIR, ResourceTypes.ALL, db, crypto, org.hygie.fhir.booking.SlotAvailabilityProjection.all()))
                 .isInstanceOf(IllegalStateException.class).hasMessageContaining("rotate-index");
-        new KeyOperations(Storage.assemble(FHIR, ResourceTypes.ALL, db, crypto.forMaintenance())).rotateIndexKey(n -> { });
-        Storage resumed = Storage.assemble(FHIR, ResourceTypes.ALL, db, crypto);
+        new KeyOperations(Storage.assemble(FHIR, ResourceTypes.ALL, db, crypto.forMaintenance(), org.hygie.fhir.booking.SlotAvailabilityProjection.all())).rotateIndexKey(n -> { });
+        Storage resumed = Storage.assemble(FHIR, ResourceTypes.ALL, db, crypto, org.hygie.fhir.booking.SlotAvailabilityProjection.all());
         assertThat(search(resumed, "Patient", "family=pending")).extracting(r -> r.getIdElement().getIdPart()).containsExactly(patient.id());
     }
 

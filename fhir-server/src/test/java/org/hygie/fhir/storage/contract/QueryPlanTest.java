@@ -51,7 +51,7 @@ class QueryPlanTest {
     @BeforeAll
     void load() {
         DataSource db = TestDatabases.freshEmbedded();
-        storage = Storage.assemble(FHIR, ResourceTypes.ALL, db, TestCrypto.encrypted());
+        storage = Storage.assemble(FHIR, ResourceTypes.ALL, db, TestCrypto.encrypted(), org.hygie.fhir.booking.SlotAvailabilityProjection.all());
         jdbc = new JdbcTemplate(db);
         List<IBaseResource> batch = new ArrayList<>();
         Location paris = new Location();

@@ -71,7 +71,7 @@ public abstract class SearchContract {
 
     @BeforeAll
     void loadFixtures() {
-        storage = Storage.assemble(FHIR, ResourceTypes.ALL, dataSource(), crypto());
+        storage = Storage.assemble(FHIR, ResourceTypes.ALL, dataSource(), crypto(), org.hygie.fhir.booking.SlotAvailabilityProjection.all());
         tag = "run-" + System.nanoTime();
 
         Patient p1 = new Patient();

@@ -52,7 +52,7 @@ public abstract class StoreContract {
 
     @BeforeAll
     void assemble() {
-        Storage storage = Storage.assemble(FHIR, ResourceTypes.ALL, dataSource(), crypto());
+        Storage storage = Storage.assemble(FHIR, ResourceTypes.ALL, dataSource(), crypto(), org.hygie.fhir.booking.SlotAvailabilityProjection.all());
         service = storage.service();
         store = storage.store();
         parser = storage.searchParser();

@@ -31,11 +31,11 @@ class GenericPlansTest {
     @Test
     void plansMadeOnEmptyTablesGoByKeys() {
         JdbcTemplate empty = new JdbcTemplate(TestDatabases.freshEmbedded());
-        Storage.assemble(FHIR, ResourceTypes.ALL, empty.getDataSource(), CryptoSettings.plaintext()); // the schema, no rows
+        Storage.assemble(FHIR, ResourceTypes.ALL, empty.getDataSource(), CryptoSettings.plaintext(), org.hygie.fhir.booking.SlotAvailabilityProjection.all()); // the schema, no rows
         record Statement(String sql, String types, String args, String mustUse) { }
         List<Statement> statements = List.of(
-                new Statement(SlotSpecialties.ROWS_OF_SLOT, "bigint", "1", "resource_type_id_uq"),
-                new Statement(SlotSpecialties.ROWS_OF_SCHEDULES, "text[]", "'{s1,s2}'", "slot_availability_schedule_idx"),
+                new Statement(org.hygie.fhir.booking.SlotSpecialties.ROWS_OF_SLOT, "bigint", "1", "resource_type_id_uq"),
+                new Statement(org.hygie.fhir.booking.SlotSpecialties.ROWS_OF_SCHEDULES, "text[]", "'{s1,s2}'", "slot_availability_schedule_idx"),
                 new Statement(JdbcResourceStore.READ_CURRENT, "bigint[]", "'{1,2}'", "resource_version_pkey"),
                 new Statement(JdbcResourceStore.CURRENT_OF_KEY, "text, text", "'Slot', 's1'", "resource_version_pkey"),
                 new Statement(JdbcResourceStore.LIVE_REFERRERS, "text", "'Patient/p1'", "resource_pkey"),

@@ -50,7 +50,7 @@ class IncrementalIndexTest {
     @BeforeAll
     void load() {
         DataSource db = TestDatabases.freshEmbedded();
-        storage = Storage.assemble(FHIR, ResourceTypes.ALL, db, TestCrypto.encrypted()); // encrypted: blind digests too
+        storage = Storage.assemble(FHIR, ResourceTypes.ALL, db, TestCrypto.encrypted(), org.hygie.fhir.booking.SlotAvailabilityProjection.all()); // encrypted: blind digests too
         jdbc = new JdbcTemplate(db);
     }
 

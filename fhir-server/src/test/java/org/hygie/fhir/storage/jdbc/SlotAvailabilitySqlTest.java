@@ -49,7 +49,7 @@ class SlotAvailabilitySqlTest {
     @BeforeAll
     void load() {
         DataSource db = TestDatabases.freshEmbedded();
-        storage = Storage.assemble(FHIR, ResourceTypes.ALL, db, CryptoSettings.plaintext());
+        storage = Storage.assemble(FHIR, ResourceTypes.ALL, db, CryptoSettings.plaintext(), org.hygie.fhir.booking.SlotAvailabilityProjection.all());
         jdbc = new JdbcTemplate(db);
         scheduleA = create(new Schedule()).substring("Schedule/".length());
         scheduleB = create(new Schedule()).substring("Schedule/".length());
@@ -107,7 +107,7 @@ class SlotAvailabilitySqlTest {
 
     private List<Long> ordered(String q, boolean projection) {
         SearchQuery query = storage.searchParser().parse("Slot", QueryString.parse(q), false, "http://h/fhir");
-        SearchSql sql = new SearchSql(query, projection);
+        SearchSql sql = new SearchSql(query, projection ? org.hygie.fhir.booking.SlotAvailabilityProjection.all() : java.util.List.of());
         assertThat(sql.from.contains("slot_availability")).as(q).isEqualTo(projection);
         List<Object> args = new ArrayList<>(sql.whereArgs);
         args.addAll(sql.orderArgs);
@@ -148,7 +148,7 @@ class SlotAvailabilitySqlTest {
 
     private Set<String> ids(String q, boolean projection) {
         SearchQuery query = storage.searchParser().parse("Slot", QueryString.parse(q), false, "http://h/fhir");
-        SearchSql sql = new SearchSql(query, projection);
+        SearchSql sql = new SearchSql(query, projection ? org.hygie.fhir.booking.SlotAvailabilityProjection.all() : java.util.List.of());
         assertThat((sql.from + sql.where).contains("slot_availability")).as(q).isEqualTo(projection);
         return new TreeSet<>(jdbc.queryForList("select r.res_id from resource r where r.pk in (select " + sql.key + " from " + sql.from
                 + " where " + sql.where + ")", String.class, sql.whereArgs.toArray()));

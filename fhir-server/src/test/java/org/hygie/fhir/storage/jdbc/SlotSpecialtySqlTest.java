@@ -49,7 +49,7 @@ class SlotSpecialtySqlTest {
     @BeforeAll
     void load() {
         DataSource db = TestDatabases.freshEmbedded();
-        storage = Storage.assemble(FHIR, ResourceTypes.ALL, db, CryptoSettings.plaintext());
+        storage = Storage.assemble(FHIR, ResourceTypes.ALL, db, CryptoSettings.plaintext(), org.hygie.fhir.booking.SlotAvailabilityProjection.all());
         jdbc = new JdbcTemplate(db);
     }
 
@@ -152,7 +152,7 @@ class SlotSpecialtySqlTest {
             try (var st = c.createStatement()) {
                 st.execute("set enable_seqscan = off");
                 List<String> lines = new ArrayList<>();
-                try (var rs = st.executeQuery("explain " + SlotSpecialties.DELETE_OF_SCHEDULES.replace("?", "'{s1,s2}'"))) {
+                try (var rs = st.executeQuery("explain " + org.hygie.fhir.booking.SlotSpecialties.DELETE_OF_SCHEDULES.replace("?", "'{s1,s2}'"))) {
                     while (rs.next()) {
                         lines.add(rs.getString(1));
                     }
@@ -177,7 +177,7 @@ class SlotSpecialtySqlTest {
     private List<String> ids(String q, boolean projection) {
         SearchQuery query = storage.searchParser().parse("Slot", QueryString.parse(q + (q.contains("_count") ? "" : "&_count=1000")),
                 false, "http://h/fhir");
-        SearchSql sql = new SearchSql(query, projection);
+        SearchSql sql = new SearchSql(query, projection ? org.hygie.fhir.booking.SlotAvailabilityProjection.all() : java.util.List.of());
         assertThat((sql.from + sql.where).contains("slot_specialty")).as(q).isEqualTo(projection);
         List<Object> args = new ArrayList<>(sql.whereArgs);
         args.addAll(sql.orderArgs);

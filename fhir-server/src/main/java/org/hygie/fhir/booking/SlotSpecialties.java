@@ -1,9 +1,11 @@
-package org.hygie.fhir.storage.jdbc;
+package org.hygie.fhir.booking;
 
 import java.util.ArrayList;
 import java.util.List;
 import java.util.TreeSet;
 import org.hygie.fhir.storage.index.IndexEntry;
+import org.hygie.fhir.storage.jdbc.CustomPlans;
+import org.hygie.fhir.storage.jdbc.Projection;
 import org.hygie.fhir.storage.search.SearchQuery;
 import org.hygie.fhir.storage.search.SearchValue;
 import org.springframework.jdbc.core.JdbcTemplate;
@@ -21,7 +23,7 @@ import org.springframework.jdbc.core.JdbcTemplate;
  * share-locks its Schedule, a Schedule write share-locks its roles and then locks itself, a role write
  * locks itself and then the Schedules that serve it. Roles are always locked before Schedules.
  */
-final class SlotSpecialties {
+public final class SlotSpecialties { // public: GenericPlansTest checks the plans of its statements
     private static final int LOCK_CLASS = 0x48795370; // "HySp"
     private static final String INSERT = "insert into slot_specialty (resource_pk, system, code, schedule_id, status_system, status,"
             + " start_low, start_high, end_low, end_high)"
@@ -54,17 +56,17 @@ final class SlotSpecialties {
      * {@link CustomPlans}): on empty tables the generic plan picked the index by target URL and
      * walked every Schedule's actor references.
      */
-    static final String SCHEDULES_OF_ROLE = "select distinct s.res_id from idx_reference a"
+    public static final String SCHEDULES_OF_ROLE = "select distinct s.res_id from idx_reference a"
             + " cross join lateral (select s.res_id, s.deleted from resource s where s.pk = a.resource_pk offset 0) s"
             + " where a.res_type = 'Schedule' and a.param = 'actor' and a.target_id = ? and a.target_type = 'PractitionerRole'"
             + " and not s.deleted order by 1";
 
     /** The rows of one slot. */
-    static final String ROWS_OF_SLOT = INSERT + "slot_availability sa" + SPECIALTIES_OF.formatted("sa.schedule_id")
+    public static final String ROWS_OF_SLOT = INSERT + "slot_availability sa" + SPECIALTIES_OF.formatted("sa.schedule_id")
             + " where sa.resource_pk = ? and" + LIVE;
 
     /** The rows of the slots of some schedules: their specialties first, then their slots through the schedule index. */
-    static final String ROWS_OF_SCHEDULES = INSERT + "unnest(?::text[]) as sched(id)" + SPECIALTIES_OF.formatted("sched.id")
+    public static final String ROWS_OF_SCHEDULES = INSERT + "unnest(?::text[]) as sched(id)" + SPECIALTIES_OF.formatted("sched.id")
             + " cross join lateral (select * from slot_availability sa where sa.schedule_id = sched.id offset 0) sa where" + LIVE;
 
     /**
@@ -72,7 +74,7 @@ final class SlotSpecialties {
      * follow their slot's projection row): by slot_specialty.schedule_id it was a scan of the whole table,
      * 268 ms on 1.4M rows for each schedule or role write. Planned at each execution (see {@link CustomPlans}).
      */
-    static final String DELETE_OF_SCHEDULES = "delete from slot_specialty where resource_pk in"
+    public static final String DELETE_OF_SCHEDULES = "delete from slot_specialty where resource_pk in"
             + " (select sa.resource_pk from slot_availability sa where sa.schedule_id = any (?))";
 
     private static final String UPDATE_STATUS = "update slot_specialty set status_system = ?, status = ? where resource_pk = ?";
@@ -182,9 +184,9 @@ final class SlotSpecialties {
      * {@code byStart}: sorted by start, which the range gives in order for one status (a page stops early).
      */
     static void select(StringBuilder sql, List<Object> args, SearchQuery.Criterion specialty, List<SearchQuery.Criterion> rest,
-                       boolean byStart) {
+                       boolean byStart, Projection.Subqueries subqueries) {
         SearchValue.Token t = token(specialty);
-        sql.append(byStart ? "select sa.resource_pk, sa.start_low" : "select sa.resource_pk")
+        sql.append(byStart ? "select sa.resource_pk, sa.start_low as sort_key" : "select sa.resource_pk")
                 .append(" from slot_specialty sa where sa.code = ? and sa.system = ?");
         args.add(t.code());
         args.add(t.system());
@@ -192,7 +194,7 @@ final class SlotSpecialties {
         others.remove(specialty);
         if (!others.isEmpty()) {
             sql.append(" and ");
-            SlotAvailability.conditions(sql, args, others);
+            SlotAvailability.conditions(sql, args, others, subqueries);
         }
         if (!byStart) {
             // a fence: otherwise, to give the first page in key order, the planner walks slot_specialty_slot_idx

@@ -1,8 +1,10 @@
-package org.hygie.fhir.storage.jdbc;
+package org.hygie.fhir.booking;
 
 import java.util.ArrayList;
 import java.util.List;
 import org.hygie.fhir.storage.index.IndexEntry;
+import org.hygie.fhir.storage.jdbc.Projection;
+import org.hygie.fhir.storage.jdbc.RangePredicates;
 import org.hygie.fhir.storage.search.SearchQuery;
 import org.hygie.fhir.storage.search.SearchValue;
 
@@ -10,10 +12,12 @@ import org.hygie.fhir.storage.search.SearchValue;
  * The slot availability projection: one row per live Slot (schedule, status, start, end) so that the
  * free-slot query is one index range scan per schedule instead of an intersection of three index tables
  * (see docs/adr/0003-slot-availability-projection.md). This class derives the row from the Slot's index
- * entries and turns the Slot criteria it covers into one predicate over it.
+ * entries and turns the Slot criteria it covers into one predicate over it; SlotAvailabilityProjection
+ * keeps the rows.
  */
 final class SlotAvailability {
     static final String SLOT = "Slot";
+    static final String SCHEDULE = "Schedule";
     /** Slot.start/end are instants: a value covers at most one second (a CHECK constraint enforces it). */
     static final long MAX_WIDTH_MS = 1000;
 
@@ -80,40 +84,58 @@ final class SlotAvailability {
     }
 
     /**
-     * {@code select sa.resource_pk from ... where ...} for the covered criteria. A specialty chain
+     * {@code select sa.resource_pk[, sa.start_low as sort_key] from ... where ...} for the covered criteria. A specialty chain
      * ({@link SlotSpecialties}) drives the query when there is one. Otherwise a chained schedule
      * criterion drives the query: its schedule ids are unnested and joined to the (schedule, status,
      * start) index, one range per schedule. As a plain {@code = any (array(...))} condition PostgreSQL
      * cannot size the array when planning, and over a week of 1.4M slots it scanned the whole window
      * instead (0.9 s measured). {@code byStart}: the results are sorted by start (start_low is selected).
      */
-    static void select(StringBuilder sql, List<Object> args, List<SearchQuery.Criterion> covered, boolean byStart) {
+    static void select(StringBuilder sql, List<Object> args, List<SearchQuery.Criterion> covered, boolean byStart,
+                       Projection.Subqueries subqueries) {
         SearchQuery.Criterion specialty = covered.stream().filter(SlotSpecialties::covers).findFirst().orElse(null);
         if (specialty != null) { // one contiguous range of the projection keyed by specialty
-            SlotSpecialties.select(sql, args, specialty, covered, byStart);
+            SlotSpecialties.select(sql, args, specialty, covered, byStart, subqueries);
             return;
         }
         SearchQuery.Criterion driver = covered.stream()
                 .filter(c -> c.param().name().equals("schedule") && c.anyOf().get(0) instanceof SearchValue.Chained)
                 .findFirst().orElse(null);
-        sql.append(byStart ? "select sa.resource_pk, sa.start_low from " : "select sa.resource_pk from ");
+        sql.append(byStart ? "select sa.resource_pk, sa.start_low as sort_key from " : "select sa.resource_pk from ");
         if (driver == null) {
             sql.append("slot_availability sa where ");
-            conditions(sql, args, covered);
+            conditions(sql, args, covered, subqueries);
             return;
         }
         sql.append("unnest(");
-        scheduleIds(sql, args, (SearchValue.Chained) driver.anyOf().get(0));
+        scheduleIds(sql, args, (SearchValue.Chained) driver.anyOf().get(0), subqueries);
         sql.append(") s(schedule_id) join slot_availability sa on sa.schedule_id = s.schedule_id where true");
         List<SearchQuery.Criterion> rest = covered.stream().filter(c -> c != driver).toList();
         if (!rest.isEmpty()) {
             sql.append(" and ");
-            conditions(sql, args, rest);
+            conditions(sql, args, rest, subqueries);
         }
     }
 
+    /**
+     * The covered criteria as a condition on {@code r.pk}. With a schedule restriction the matching slots
+     * are listed once (few schedules, one index range each); otherwise the planner probes the projection
+     * per candidate or hashes it, as it estimates best.
+     */
+    static void restrict(StringBuilder where, List<Object> args, List<SearchQuery.Criterion> covered, Projection.Subqueries subqueries) {
+        if (restrictsSchedule(covered)) {
+            where.append("r.pk = any (array(");
+            select(where, args, covered, false, subqueries);
+            where.append("))");
+            return;
+        }
+        where.append("exists (select 1 from slot_availability sa where sa.resource_pk = r.pk and ");
+        conditions(where, args, covered, subqueries);
+        where.append(")");
+    }
+
     /** Appends the conditions on alias {@code sa} for the covered criteria, ANDed. */
-    static void conditions(StringBuilder where, List<Object> args, List<SearchQuery.Criterion> covered) {
+    static void conditions(StringBuilder where, List<Object> args, List<SearchQuery.Criterion> covered, Projection.Subqueries subqueries) {
         String and = "";
         for (SearchQuery.Criterion c : covered) {
             where.append(and);
@@ -122,7 +144,7 @@ final class SlotAvailability {
                 case "status" -> status(where, args, c);
                 case "start" -> dates(where, args, c, "sa.start_low", "sa.start_high");
                 case "end" -> dates(where, args, c, "sa.end_low", "sa.end_high");
-                default -> schedule(where, args, c);
+                default -> schedule(where, args, c, subqueries);
             }
         }
     }
@@ -196,18 +218,18 @@ final class SlotAvailability {
      * The ids of the schedules a chain (and its guards) selects, as an array evaluated once; the inner search is a
      * top-level one of its own (its aliases shadow the outer query's inside this subquery).
      */
-    private static void scheduleIds(StringBuilder sql, List<Object> args, SearchValue.Chained chained) {
+    private static void scheduleIds(StringBuilder sql, List<Object> args, SearchValue.Chained chained, Projection.Subqueries subqueries) {
         List<SearchQuery.Criterion> criteria = new ArrayList<>(chained.guards());
         criteria.add(0, chained.inner());
-        SearchSql inner = new SearchSql(new SearchQuery("Schedule", criteria, List.of(), 0, 0, false));
-        sql.append("array(select r.res_id from resource r where ").append(inner.where).append(")");
-        args.addAll(inner.whereArgs);
+        sql.append("array(");
+        subqueries.ids(sql, args, new SearchQuery(SCHEDULE, criteria, List.of(), 0, 0, false));
+        sql.append(")");
     }
 
-    private static void schedule(StringBuilder where, List<Object> args, SearchQuery.Criterion c) {
+    private static void schedule(StringBuilder where, List<Object> args, SearchQuery.Criterion c, Projection.Subqueries subqueries) {
         if (c.anyOf().get(0) instanceof SearchValue.Chained chained) {
             where.append("sa.schedule_id = any (");
-            scheduleIds(where, args, chained);
+            scheduleIds(where, args, chained, subqueries);
             where.append(")");
             return;
         }
