@@ -1,7 +1,6 @@
 package org.hygie.fhir.booking;
 
 import static org.hygie.fhir.error.FhirErrors.conflict;
-import static org.hygie.fhir.error.FhirErrors.forbidden;
 import static org.hygie.fhir.error.FhirErrors.unprocessable;
 
 import java.time.Clock;
@@ -20,8 +19,6 @@ import org.hygie.fhir.storage.WriteSet;
 import org.hl7.fhir.instance.model.api.IBaseResource;
 import org.hl7.fhir.r4.model.Appointment;
 import org.hl7.fhir.r4.model.Appointment.AppointmentStatus;
-import org.hl7.fhir.r4.model.Appointment.ParticipationStatus;
-import org.hl7.fhir.r4.model.AppointmentResponse;
 import org.hl7.fhir.r4.model.CodeableConcept;
 import org.hl7.fhir.r4.model.Extension;
 import org.hl7.fhir.r4.model.InstantType;
@@ -47,13 +44,12 @@ public final class BookingRules {
     /**
      * Appointment extension (valueReference): who made the booking when it is not the patient (a
      * secretariat, a call-centre agent, a relative). Set when the appointment is created, then kept:
-     * an update cannot change or drop it. An end user may only name themselves ({@link #mayClaim}).
+     * an update cannot change or drop it. An end user may only name themselves ({@link CallerClaims#mayClaim}).
      */
     public static String bookedByUrl() {
         return org.hygie.fhir.types.Canonicals.url("StructureDefinition/booked-by");
     }
 
-    private static final Set<String> AGENT_TYPES = Set.of("Practitioner", "PractitionerRole", "RelatedPerson", "Organization", "Patient");
     /** Schedule extension (valueCode instant | on-request): on-request schedules take booking requests only. */
     public static String bookingModeUrl() {
         return org.hygie.fhir.types.Canonicals.url("StructureDefinition/booking-mode");
@@ -75,8 +71,8 @@ public final class BookingRules {
         BookingRules rules = new BookingRules(service, reservations, clock);
         service.addRule(rules.new AppointmentRule());
         service.addRule(rules.new SlotRule());
-        service.addRule(rules.new ResponseRule());
-        service.addRule(new ScheduleRule());
+        service.addRule(new AppointmentResponseRule(service));
+        service.addRule(new ScheduleActorRule());
         return rules;
     }
 
@@ -102,11 +98,11 @@ public final class BookingRules {
             if (refused != null) {
                 throw unprocessable(key + ": " + refused, "Appointment.status");
             }
-            String patient = patientSide();
+            String patient = CallerClaims.patientSide();
             if (patient != null) {
-                patientsOwnChange(key, before, appointment, patient);
+                CallerClaims.patientsOwnChange(key, before, appointment, patient);
             }
-            bookedBy(appointment, before);
+            CallerClaims.bookedBy(appointment, before);
             List<String> violations = AppointmentStates.invariantViolations(appointment);
             if (!violations.isEmpty()) {
                 throw unprocessable(key + " breaks " + String.join("; ", violations), "Appointment");
@@ -204,64 +200,6 @@ public final class BookingRules {
         }
     }
 
-    /** The patient of a patient-facing token (a patient booking for themselves), or null. */
-    private static String patientSide() {
-        org.hygie.fhir.security.Caller caller = org.hygie.fhir.security.CurrentCaller.requester();
-        return caller == null || caller.practitionerId() != null ? null : caller.patientId();
-    }
-
-    /**
-     * A patient changes only their own side of an appointment: not the statuses that record the visit, and not
-     * the answers of the other participants (a practitioner's acceptance is the practitioner's to give).
-     */
-    private static void patientsOwnChange(ResourceStore.Key key, Appointment before, Appointment next, String patientId) {
-        String refused = AppointmentStates.refusedForPatient(before == null ? null : before.getStatus(), next.getStatus());
-        if (refused != null) {
-            throw forbidden(key + ": " + refused);
-        }
-        String self = "Patient/" + patientId;
-        Map<String, ParticipationStatus> answered = new java.util.HashMap<>();
-        if (before != null) {
-            before.getParticipant().forEach(p -> answered.put(String.valueOf(p.getActor().getReference()), p.getStatus()));
-        }
-        boolean request = next.getStatus() == AppointmentStatus.PENDING || next.getStatus() == AppointmentStatus.PROPOSED;
-        for (Appointment.AppointmentParticipantComponent p : next.getParticipant()) {
-            String actor = String.valueOf(p.getActor().getReference());
-            if (actor.equals(self)) {
-                continue;
-            }
-            boolean changed = before != null ? answered.get(actor) != p.getStatus()
-                    : request && p.getStatus() == ParticipationStatus.ACCEPTED;
-            if (changed) {
-                throw forbidden(key + ": a patient records only their own answer; the participation status of " + actor
-                        + " is theirs to give (with an AppointmentResponse)");
-            }
-        }
-    }
-
-    /** Schedules are published: one whose actor is a patient (or their relative) would publish that person's agenda. */
-    private static final class ScheduleRule implements WriteRule {
-        @Override
-        public String resourceType() {
-            return "Schedule";
-        }
-
-        @Override
-        public void beforeWrite(ResourceStore.Key key, Supplier<IBaseResource> previous, IBaseResource next, WriteSet writes) {
-            if (next == null) {
-                return;
-            }
-            List<Reference> actors = ((Schedule) next).getActor();
-            for (int i = 0; i < actors.size(); i++) {
-                String type = actors.get(i).getReferenceElement().getResourceType();
-                if ("Patient".equals(type) || "RelatedPerson".equals(type)) {
-                    throw unprocessable("Schedule.actor[" + i + "] is a " + type + ": Schedules and their Slots are public directory"
-                            + " data in Hygie, for practitioners, roles, services, locations and devices", "Schedule.actor[" + i + "]");
-                }
-            }
-        }
-    }
-
     private boolean onRequest(Slot slot) {
         String scheduleId = slot.getSchedule().getReferenceElement().getIdPart();
         if (scheduleId == null) {
@@ -270,127 +208,6 @@ public final class BookingRules {
         Schedule schedule = (Schedule) service.read(new ResourceStore.Key("Schedule", scheduleId));
         Extension mode = schedule.getExtensionByUrl(bookingModeUrl());
         return mode != null && mode.getValue() != null && "on-request".equals(mode.getValue().primitiveValue());
-    }
-
-    /**
-     * A participant's answer moves the appointment: accepted by every required participant books it;
-     * declined by a required one cancels it (its slots freed, the comment as reason); tentative (with a
-     * proposed start/end in the response) leaves it waiting. Only a new response acts.
-     */
-    private final class ResponseRule implements WriteRule {
-        @Override
-        public String resourceType() {
-            return "AppointmentResponse";
-        }
-
-        @Override
-        public void beforeWrite(ResourceStore.Key key, Supplier<IBaseResource> previous, IBaseResource next, WriteSet writes) {
-            if (next == null || previous.get() != null) {
-                return;
-            }
-            AppointmentResponse response = (AppointmentResponse) next;
-            ResourceStore.Key appointmentKey = localKey(response.getAppointment(), "Appointment", "AppointmentResponse.appointment");
-            // a dangling reference is left to referential integrity, which refuses it with its own message
-            ResourceService.Locked locked = service.lockLive(appointmentKey).orElse(null);
-            if (locked == null) {
-                return;
-            }
-            Appointment appointment = ((Appointment) locked.resource()).copy();
-            String actor = response.getActor().getReference();
-            if (actor == null) {
-                throw unprocessable("AppointmentResponse.actor says who answers: it is required to act on " + appointmentKey,
-                        "AppointmentResponse.actor");
-            }
-            if (!mayClaim(actor)) {
-                throw forbidden("AppointmentResponse.actor is the one answering: the user of the token, not " + actor);
-            }
-            Appointment.AppointmentParticipantComponent participant = appointment.getParticipant().stream()
-                    .filter(p -> actor.equals(p.getActor().getReference())).findFirst()
-                    .orElseGet(() -> openSeat(appointment, response));
-            if (participant == null) {
-                throw unprocessable("AppointmentResponse.actor (" + actor + ") is not a participant of " + appointmentKey
-                        + ", nor fills a participant of its type that has no actor yet", "AppointmentResponse.actor");
-            }
-            ParticipationStatus answer = ParticipationStatus.fromCode(response.getParticipantStatus().toCode());
-            participant.setStatus(answer);
-            AppointmentStatus status = appointment.getStatus();
-            boolean waiting = status == AppointmentStatus.PENDING || status == AppointmentStatus.PROPOSED;
-            if (answer == ParticipationStatus.DECLINED && participant.getRequired() != Appointment.ParticipantRequired.INFORMATIONONLY
-                    && (waiting || status == AppointmentStatus.BOOKED)) {
-                appointment.setStatus(AppointmentStatus.CANCELLED);
-                appointment.setCancelationReason(new CodeableConcept().setText(response.hasComment() ? response.getComment() : "declined"));
-            } else if (answer == ParticipationStatus.ACCEPTED && waiting && appointment.getParticipant().stream()
-                    .filter(p -> p.getRequired() != Appointment.ParticipantRequired.INFORMATIONONLY)
-                    .allMatch(p -> p.getStatus() == ParticipationStatus.ACCEPTED)) {
-                appointment.setStatus(AppointmentStatus.BOOKED);
-            }
-            service.rewrite(locked, appointment, writes);
-        }
-    }
-
-    /**
-     * The participant a response's actor fills when the appointment names no one in that place yet (R4's
-     * request/response flow: "any attending practitioner", type ATND and no actor): the only one without an actor
-     * whose type matches the response's participantType (or the only one without an actor, when the response
-     * gives no type). It then names the actor.
-     */
-    private static Appointment.AppointmentParticipantComponent openSeat(Appointment appointment, AppointmentResponse response) {
-        List<Appointment.AppointmentParticipantComponent> open = appointment.getParticipant().stream()
-                .filter(p -> !p.getActor().hasReference())
-                .filter(p -> !response.hasParticipantType() || p.getType().stream().anyMatch(t -> response.getParticipantType().stream()
-                        .anyMatch(r -> r.getCoding().stream().anyMatch(c -> t.getCoding().stream().anyMatch(c::equalsShallow)))))
-                .toList();
-        if (open.size() != 1) {
-            return null;
-        }
-        open.get(0).setActor(new Reference(response.getActor().getReference()).setDisplay(response.getActor().getDisplay()));
-        return open.get(0);
-    }
-
-    /** The booked-by extension: a local reference to an agent, fixed once the appointment exists. */
-    private static void bookedBy(Appointment next, Appointment before) {
-        Extension now = next.getExtensionByUrl(bookedByUrl());
-        Extension then = before == null ? null : before.getExtensionByUrl(bookedByUrl());
-        if (then != null) {
-            if (now == null || !then.getValue().equalsDeep(now.getValue())) {
-                throw unprocessable("Who booked an appointment is recorded once: the booked-by extension cannot be changed or removed",
-                        "Appointment.extension('" + bookedByUrl() + "')");
-            }
-            return;
-        }
-        if (now != null && (!(now.getValue() instanceof Reference ref) || ref.getReference() == null || ref.getReferenceElement().isAbsolute()
-                || ref.getReferenceElement().getResourceType() == null || !AGENT_TYPES.contains(ref.getReferenceElement().getResourceType())
-                || ref.getReferenceElement().getIdPart() == null)) {
-            throw unprocessable("booked-by must be a local reference to a Practitioner, PractitionerRole, RelatedPerson, Organization"
-                    + " or Patient", "Appointment.extension('" + bookedByUrl() + "')");
-        }
-        if (now != null && !mayClaim(((Reference) now.getValue()).getReference())) {
-            throw forbidden("booked-by names someone else than the user of the token (" + ((Reference) now.getValue()).getReference() + ")");
-        }
-    }
-
-    /**
-     * An end user (a token with fhirUser or a patient context) may only record themselves (or, for a
-     * practitioner, one of their roles) as the one who booked or answered; system clients record whom they act for.
-     */
-    private static boolean mayClaim(String bookedBy) {
-        org.hygie.fhir.security.Caller caller = org.hygie.fhir.security.CurrentCaller.requester();
-        if (caller == null || (caller.practitionerId() == null && caller.patientId() == null)) {
-            return true;
-        }
-        if (caller.practitionerId() != null) {
-            return bookedBy.equals("Practitioner/" + caller.practitionerId())
-                    || caller.roleIds().stream().anyMatch(role -> bookedBy.equals("PractitionerRole/" + role));
-        }
-        return bookedBy.equals("Patient/" + caller.patientId());
-    }
-
-    private static ResourceStore.Key localKey(Reference ref, String type, String path) {
-        String id = ref.getReferenceElement().getIdPart();
-        if (!type.equals(ref.getReferenceElement().getResourceType()) || id == null || ref.getReferenceElement().isAbsolute()) {
-            throw unprocessable(path + " must be a local reference to a " + type + ", not '" + ref.getReference() + "'", path);
-        }
-        return new ResourceStore.Key(type, id);
     }
 
     private ResourceService.Locked lockSlot(ResourceStore.Key slotKey) {

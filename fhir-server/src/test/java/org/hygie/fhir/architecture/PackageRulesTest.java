@@ -47,6 +47,21 @@ class PackageRulesTest {
                         "org.hygie.fhir.documents..", "org.hygie.fhir.audit..", "org.hygie.fhir.web..").check(MAIN);
     }
 
+    /** A class one reads whole: when it grows past this, it is doing two things. */
+    @Test
+    void noSourceFileIsLongerThanOneCanRead() throws java.io.IOException {
+        java.util.List<String> tooLong = new java.util.ArrayList<>();
+        try (var files = java.nio.file.Files.walk(java.nio.file.Path.of("src/main/java"))) {
+            for (java.nio.file.Path file : files.filter(f -> f.toString().endsWith(".java")).toList()) {
+                long lines = java.nio.file.Files.readAllLines(file).size();
+                if (lines > 400) {
+                    tooLong.add(file.getFileName() + ": " + lines + " lines");
+                }
+            }
+        }
+        org.assertj.core.api.Assertions.assertThat(tooLong).isEmpty();
+    }
+
     @Test
     void storageKnowsNoCryptography() {
         noClasses().that().resideInAPackage("org.hygie.fhir.storage..")
